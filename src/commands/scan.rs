@@ -1,0 +1,77 @@
+//! `leakguard scan [PATH...]`: files and folders on disk, or stdin (`-`).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::Result;
+
+use crate::cli::Common;
+use crate::engine::Engine;
+use crate::finding::Finding;
+use crate::report::Summary;
+use crate::source::files::{self, Event, WalkOptions};
+use crate::source::Skip;
+use crate::ExitStatus;
+
+/// What the parallel walk gathers.
+#[derive(Default)]
+pub(super) struct Tally {
+    matches: Vec<Finding>,
+    summary: Summary,
+    errors: Vec<String>,
+}
+
+pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+    let rules = super::load_rules()?;
+    let engine = Engine::new(&rules);
+    let tally = Mutex::new(Tally::default());
+    let visit = |event: Event<'static>| record(&engine, event, &tally);
+
+    let (stdin, on_disk): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.as_os_str() == "-");
+    if !stdin.is_empty() {
+        visit(files::read_stdin());
+    }
+    let mut roots: Vec<PathBuf> = on_disk.into_iter().cloned().collect();
+    if roots.is_empty() && stdin.is_empty() {
+        roots.push(PathBuf::from("."));
+    }
+    for root in &roots {
+        if !root.exists() {
+            anyhow::bail!("{}: no such file or folder", root.display());
+        }
+    }
+    files::walk(&roots, &WalkOptions { no_ignore }, &visit);
+
+    finish_tally(common, tally, out, err)
+}
+
+pub(super) fn finish_tally(common: &Common, tally: Mutex<Tally>, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+    let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
+    for message in &tally.errors {
+        writeln!(err, "leakguard: error: {message}")?;
+    }
+    let summary = Summary { scope: "files", ..tally.summary };
+    super::finish(common, tally.matches, summary, !tally.errors.is_empty(), out)
+}
+
+/// Scans one walked file, or counts why it was not scanned.
+pub(super) fn record(engine: &Engine<'_>, event: Event<'static>, tally: &Mutex<Tally>) {
+    let lock = || tally.lock().expect("no scan thread panicked while holding the lock");
+    match event {
+        Event::Chunk(chunk) => {
+            let result = engine.scan(&chunk);
+            let mut t = lock();
+            match result {
+                Ok(found) => {
+                    t.summary.scanned += 1;
+                    t.matches.extend(found);
+                }
+                Err(e) => t.errors.push(format!("{}: {e}", chunk.path)),
+            }
+        }
+        Event::Skipped(_, Skip::Binary) => lock().summary.skipped_binary += 1,
+        Event::Skipped(_, Skip::TooLarge) => lock().summary.skipped_large += 1,
+        Event::Error(path, e) => lock().errors.push(format!("{path}: {e}")),
+    }
+}

@@ -1,0 +1,78 @@
+//! Built-in false-alarm checks on a captured secret: documentation placeholders, template
+//! variables, masked values and keyboard runs are not secrets.
+
+/// Words that mark a value as a stand-in. Checked case-insensitively on short secrets only:
+/// in a 1,600-character key body such a word turns up by chance.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example", "xxxx", "your_", "your-", "yourkey", "placeholder", "changeme", "change_me",
+    "dummy", "sample", "redacted", "fake", "****",
+];
+
+/// Template and lookup syntax: the value is filled in elsewhere.
+const TEMPLATE_MARKS: &[&str] = &["<", ">", "${", "{{", "%(", "$("];
+
+const WORD_CHECK_MAX_LEN: usize = 200;
+const RUN_LEN: usize = 6;
+
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    let contains = |needle: &str| memchr::memmem::find(&lower, needle.as_bytes()).is_some();
+    if TEMPLATE_MARKS.iter().any(|m| contains(m)) {
+        return true;
+    }
+    if secret.len() <= WORD_CHECK_MAX_LEN && PLACEHOLDER_WORDS.iter().any(|w| contains(w)) {
+        return true;
+    }
+    has_run(&lower, |a, b| a == b) || has_run(&lower, |a, b| b == a.wrapping_add(1) && b.is_ascii_alphanumeric())
+}
+
+/// Whether `RUN_LEN` consecutive bytes each relate to the one before by `step`.
+fn has_run(bytes: &[u8], step: impl Fn(u8, u8) -> bool) -> bool {
+    let mut run = 1;
+    for pair in bytes.windows(2) {
+        run = if step(pair[0], pair[1]) { run + 1 } else { 1 };
+        if run >= RUN_LEN {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_placeholder;
+
+    #[test]
+    fn placeholders_are_recognised() {
+        for p in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "your-api-key-here",
+            "<token>",
+            "${DB_PASSWORD}",
+            "{{ vault_token }}",
+            "%(password)s",
+            "$(cat /run/secret)",
+            "changeme",
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "sk_live_000000000000000000000000",
+            "abc123456789",
+            "abcdefghij",
+            "********",
+        ] {
+            assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
+    fn random_tokens_are_not_placeholders() {
+        for s in ["ghp_R8kq2LmZ0pW4vT7sY1nB9cX3dF6gH5jK2aQe", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYz7Q9kL2mN1", "s3cr3t-P4ss!"] {
+            assert!(!is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn long_key_bodies_skip_the_word_check() {
+        let body = format!("{}fake{}", "Qz8".repeat(100), "Lm2".repeat(100));
+        assert!(!is_placeholder(body.as_bytes()));
+    }
+}

@@ -1,0 +1,119 @@
+//! Matches (what the engine saw) and findings (what survives the filters and gets reported).
+
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
+use crate::chunk::Provenance;
+use crate::rules::{Kind, Severity};
+
+/// Where a finding is, 1-based; columns count characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// One occurrence of a rule's match in a chunk.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule_id: String,
+    pub description: String,
+    pub kind: Kind,
+    pub severity: Severity,
+    pub location: Location,
+    pub provenance: Provenance,
+    /// The secret in clear; reports redact it unless asked not to.
+    pub secret: String,
+    /// The line holding the start of the secret (trimmed when very long).
+    pub line_text: String,
+    /// Byte ranges in `line_text` of every secret found on that line, this one included, so a
+    /// redacted line never shows a neighbour's secret.
+    pub masks: Vec<(usize, usize)>,
+    /// The entry of `masks` that is this finding's own secret.
+    pub own_mask: (usize, usize),
+    /// Set when the secret was found in decoded text ("UTF-16").
+    pub decoded_from: Option<&'static str>,
+}
+
+impl Finding {
+    pub fn blocks(&self) -> bool {
+        self.severity == Severity::Block
+    }
+
+    /// Stable id of (rule, secret): the same secret keeps it when its line moves.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.rule_id, &self.secret)
+    }
+
+    /// The line as a report shows it (every secret on it masked when `redact`), and the byte
+    /// range of this finding's secret in that text.
+    pub fn render_line(&self, redact_secrets: bool) -> (String, Range<usize>) {
+        let mut out = String::with_capacity(self.line_text.len());
+        let mut own = 0..0;
+        let mut at = 0;
+        for &(start, end) in &self.masks {
+            if start < at {
+                continue;
+            }
+            out.push_str(&self.line_text[at..start]);
+            let begin = out.len();
+            let text = &self.line_text[start..end];
+            if redact_secrets {
+                out.push_str(&redact(text));
+            } else {
+                out.push_str(text);
+            }
+            if (start, end) == self.own_mask {
+                own = begin..out.len();
+            }
+            at = end;
+        }
+        out.push_str(&self.line_text[at..]);
+        (out, own)
+    }
+}
+
+/// Domain-separated SHA-256 of (rule, secret), 16 bytes in hex. Never holds the secret.
+pub fn fingerprint(rule_id: &str, secret: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"leakguard-fingerprint-v1\0");
+    h.update(rule_id.as_bytes());
+    h.update(b"\0");
+    h.update(secret.as_bytes());
+    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Keeps a short prefix (at most a fifth of the secret, at most 4 characters) and hides the
+/// rest behind a fixed mask, so neither the secret nor its length shows.
+pub fn redact(secret: &str) -> String {
+    let n = secret.chars().count();
+    let keep = (n / 5).min(4);
+    let prefix: String = secret.chars().take(keep).collect();
+    format!("{prefix}******")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_all_but_a_short_prefix() {
+        assert_eq!(redact("ghp_abcdefghijklmnopqrstuvwxyz0123456789"), "ghp_******");
+        assert_eq!(redact("hunter2!"), "h******");
+        assert_eq!(redact("abc"), "******");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_rule_and_secret_only() {
+        let a = fingerprint("r", "s3cr3t");
+        assert_eq!(a.len(), 32);
+        assert_eq!(a, fingerprint("r", "s3cr3t"));
+        assert_ne!(a, fingerprint("r2", "s3cr3t"));
+        assert_ne!(a, fingerprint("r", "s3cr3t2"));
+        assert!(!a.contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,35 @@
+//! leakguard: a git pre-commit hook suite that stops secrets and code smells before the
+//! commit exists.
+//!
+//! Flow, one way: source -> chunks -> engine -> filters -> report. `commands` wires them; the
+//! library writes only to the writers it is handed.
+
+pub mod chunk;
+pub mod cli;
+mod commands;
+pub mod engine;
+pub mod filter;
+pub mod finding;
+pub mod hook;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+use std::io::Write;
+
+/// The process exit status, decided in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitStatus {
+    /// Nothing that blocks.
+    Clean = 0,
+    /// At least one blocking finding.
+    Blocked = 1,
+    /// Usage, config, repository or I/O error: never mistaken for a clean scan.
+    Error = 2,
+}
+
+/// Runs one command. `Err` means exit status 2, with its cause chain printed by `main`.
+pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    commands::run(cli, out, err)
+}

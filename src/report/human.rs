@@ -1,0 +1,97 @@
+//! The human report: one block per finding, then a one-line summary.
+
+use std::io::{self, Write};
+
+use super::{shown_secret, Options, Summary};
+use crate::finding::Finding;
+
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+struct Paint(bool);
+
+impl Paint {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.0 {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
+    let p = Paint(options.color);
+    for finding in findings {
+        write_finding(out, finding, options, &p)?;
+    }
+    if findings.is_empty() && summary.silent_when_clean {
+        return Ok(());
+    }
+    writeln!(out, "{}", summary_line(findings, summary))
+}
+
+fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint) -> io::Result<()> {
+    let loc = &f.location;
+    let (style, level) = if f.blocks() { (RED, "block") } else { (YELLOW, "warn") };
+    writeln!(
+        out,
+        "{} {} {}",
+        p.paint(BOLD, &format!("{}:{}:{}", loc.path, loc.line, loc.column)),
+        p.paint(style, &f.rule_id),
+        p.paint(DIM, &format!("[{} · {level}]", f.kind)),
+    )?;
+    let decoded = f.decoded_from.map(|e| format!(" (found in {e} text)")).unwrap_or_default();
+    writeln!(out, "  {}{decoded}", f.description)?;
+
+    let (line, own) = f.render_line(options.redact);
+    let lead = line[..own.start].chars().count();
+    let width = line[own.clone()].chars().count().max(1);
+    let line = line.replace('\t', " ");
+    let gutter = loc.line.to_string();
+    let pad = " ".repeat(gutter.len());
+    writeln!(out, "  {} {line}", p.paint(DIM, &format!("{gutter} |")))?;
+    writeln!(out, "  {} {}{}", p.paint(DIM, &format!("{pad} |")), " ".repeat(lead), p.paint(style, &"^".repeat(width)))?;
+    writeln!(out, "  secret: {}", shown_secret(f, options))?;
+    writeln!(
+        out,
+        "  {} if it is real, remove it and revoke it; if not, add `leakguard:allow {}` in a comment on that line",
+        p.paint(DIM, "fix:"),
+        f.rule_id
+    )?;
+    writeln!(out)
+}
+
+fn summary_line(findings: &[Finding], summary: &Summary) -> String {
+    let blocking = findings.iter().filter(|f| f.blocks()).count();
+    let warnings = findings.len() - blocking;
+    let mut parts = Vec::new();
+    let head = match (blocking, warnings) {
+        (0, 0) => "no findings".to_string(),
+        (b, 0) => format!("{b} blocking {}", plural(b, "finding", "findings")),
+        (0, w) => format!("{w} {}", plural(w, "warning", "warnings")),
+        (b, w) => format!("{b} blocking {}, {w} {}", plural(b, "finding", "findings"), plural(w, "warning", "warnings")),
+    };
+    parts.push(format!("{head} in {} ({} scanned)", summary.scope, summary.scanned));
+    if summary.allowed_inline > 0 {
+        parts.push(format!("{} allowed inline", summary.allowed_inline));
+    }
+    if summary.skipped_binary > 0 {
+        parts.push(format!("{} binary skipped", summary.skipped_binary));
+    }
+    if summary.skipped_large > 0 {
+        parts.push(format!("{} over {} MiB skipped", summary.skipped_large, crate::source::MAX_FILE_SIZE >> 20));
+    }
+    format!("leakguard: {}", parts.join("; "))
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}

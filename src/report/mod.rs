@@ -1,0 +1,52 @@
+//! Reports: the findings of a run written to a writer it is handed. Never prints on its own.
+
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::finding::Finding;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub format: Format,
+    pub redact: bool,
+    pub color: bool,
+}
+
+/// What the run looked at and what it hid; the human report's last line.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    /// "staged changes", "files", ...
+    pub scope: &'static str,
+    pub scanned: usize,
+    pub skipped_binary: usize,
+    pub skipped_large: usize,
+    pub allowed_inline: usize,
+    /// Say nothing when there is nothing to say (a clean commit goes through unnoticed).
+    pub silent_when_clean: bool,
+}
+
+/// Writes `findings` (already in report order) in the chosen format.
+pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
+    match options.format {
+        Format::Human => human::write(out, findings, summary, options),
+        Format::Json => json::write(out, findings, options),
+    }
+}
+
+/// The secret as the report shows it.
+fn shown_secret(finding: &Finding, options: &Options) -> String {
+    if options.redact {
+        crate::finding::redact(&finding.secret)
+    } else {
+        finding.secret.clone()
+    }
+}
+

@@ -1,0 +1,88 @@
+//! Every rule proves itself: its examples must match, its negative examples must not. Used by
+//! `leakguard rules test` and by the test suite.
+
+use std::borrow::Cow;
+
+use super::{Rule, RuleSet};
+use crate::chunk::{Chunk, Provenance};
+use crate::engine::Engine;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub rule_id: String,
+    pub origin: String,
+    pub message: String,
+}
+
+/// Counts of what was checked, and what failed.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub rules: usize,
+    pub examples: usize,
+    pub negative_examples: usize,
+    pub failures: Vec<Failure>,
+}
+
+pub fn check(rules: &RuleSet) -> Report {
+    let mut report = Report::default();
+    for rule in rules.rules() {
+        report.rules += 1;
+        report.examples += rule.spec.examples.len();
+        report.negative_examples += rule.spec.negative_examples.len();
+        report.failures.extend(check_rule(rule).into_iter().map(|message| Failure {
+            rule_id: rule.spec.id.clone(),
+            origin: rule.origin.clone(),
+            message,
+        }));
+    }
+    report
+}
+
+/// The failures of one rule, each a one-line message.
+pub fn check_rule(rule: &Rule) -> Vec<String> {
+    let mut failures = Vec::new();
+    let regex = match rule.regex() {
+        Ok(regex) => regex,
+        Err(e) => return vec![e.to_string()],
+    };
+    if regex.is_match(b"") {
+        failures.push("the regex matches an empty string".to_string());
+    }
+    if rule.spec.keywords.iter().any(|k| *k != k.to_lowercase()) {
+        failures.push("keywords must be lowercase (matching ignores case)".to_string());
+    }
+    if rule.spec.examples.is_empty() {
+        failures.push("no examples".to_string());
+    }
+    if rule.spec.negative_examples.is_empty() {
+        failures.push("no negative examples".to_string());
+    }
+    let mut alone = RuleSet::default();
+    if let Err(e) = alone.add(Rule::new(rule.spec.clone(), rule.origin.clone())) {
+        return vec![e.to_string()];
+    }
+    let engine = Engine::new(&alone);
+    let found = |text: &str| -> Result<usize, String> {
+        let chunk = Chunk::new("example".into(), Cow::Borrowed(text.as_bytes()), Provenance::File);
+        engine.scan(&chunk).map(|f| f.len()).map_err(|e| e.to_string())
+    };
+    for (i, example) in rule.spec.examples.iter().enumerate() {
+        let lower = example.to_lowercase();
+        if !rule.spec.keywords.iter().any(|k| lower.contains(k.as_str())) {
+            failures.push(format!("example {} holds none of the keywords, so the prefilter never reaches the regex", i + 1));
+        }
+        match found(example) {
+            Ok(0) => failures.push(format!("example {} is not matched", i + 1)),
+            Ok(_) => {}
+            Err(e) => failures.push(e),
+        }
+    }
+    for (i, negative) in rule.spec.negative_examples.iter().enumerate() {
+        match found(negative) {
+            Ok(0) => {}
+            Ok(_) => failures.push(format!("negative example {} is matched", i + 1)),
+            Err(e) => failures.push(e),
+        }
+    }
+    failures
+}

@@ -1,0 +1,249 @@
+//! The rule catalogue: what a rule is, how rule files are read and validated.
+//!
+//! Rules are data (`patterns/*.toml`). A rule's regex is compiled lazily, the first time the
+//! prefilter sees one of its keywords, so a run pays only for the rules its input can reach.
+
+pub mod builtin;
+pub mod check;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+use serde::Deserialize;
+
+/// What a rule flags: a credential, or a risky code pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Secret,
+    Smell,
+}
+
+/// Whether a finding stops the commit or is only reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Block,
+    Warn,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Secret => "secret",
+            Kind::Smell => "smell",
+        })
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Block => "block",
+            Severity::Warn => "warn",
+        })
+    }
+}
+
+/// One rule as written in a pattern file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub description: String,
+    #[serde(default = "default_kind")]
+    pub kind: Kind,
+    #[serde(default = "default_severity")]
+    pub severity: Severity,
+    pub keywords: Vec<String>,
+    pub regex: String,
+    #[serde(default)]
+    pub entropy: Option<f64>,
+    #[serde(default)]
+    pub multiline: bool,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+fn default_kind() -> Kind {
+    Kind::Secret
+}
+
+fn default_severity() -> Severity {
+    Severity::Block
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rules: Vec<RuleSpec>,
+}
+
+/// A rule ready for the engine: its spec plus the regex, compiled on first use.
+#[derive(Debug)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    /// Where the rule came from, for messages (`patterns/github.toml`).
+    pub origin: String,
+    regex: OnceLock<Result<Regex, String>>,
+}
+
+impl Rule {
+    pub fn new(spec: RuleSpec, origin: impl Into<String>) -> Rule {
+        Rule { spec, origin: origin.into(), regex: OnceLock::new() }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Generic rules are fallbacks: a provider rule that reports an overlapping secret wins.
+    pub fn is_generic(&self) -> bool {
+        self.spec.id.starts_with("generic-")
+    }
+
+    /// The compiled regex; compiled once, on first call.
+    pub fn regex(&self) -> Result<&Regex, RuleError> {
+        self.regex
+            .get_or_init(|| {
+                regex::bytes::RegexBuilder::new(&self.spec.regex)
+                    .size_limit(32 * 1024 * 1024)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|msg| RuleError::Regex { id: self.spec.id.clone(), msg: msg.clone() })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("{origin}: {msg}")]
+    Parse { origin: String, msg: String },
+    #[error("rule `{id}` has an invalid regex: {msg}")]
+    Regex { id: String, msg: String },
+    #[error("rule `{id}` is defined twice ({first} and {second})")]
+    Duplicate { id: String, first: String, second: String },
+    #[error("rule `{id}` ({origin}): {msg}")]
+    Invalid { id: String, origin: String, msg: String },
+}
+
+/// The rules of one run, in a stable order (file order, then position in the file).
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The rules built into the binary.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::default();
+        for (origin, text) in builtin::FILES {
+            set.add_file(origin, text)?;
+        }
+        Ok(set)
+    }
+
+    /// Parses one pattern file and adds its rules, checking ids and keywords (not regexes: those
+    /// compile lazily; `check` compiles every one).
+    pub fn add_file(&mut self, origin: &str, text: &str) -> Result<(), RuleError> {
+        let file: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
+            origin: origin.to_string(),
+            msg: toml_error_message(text, &e),
+        })?;
+        for spec in file.rules {
+            self.add(Rule::new(spec, origin))?;
+        }
+        Ok(())
+    }
+
+    pub fn add(&mut self, rule: Rule) -> Result<(), RuleError> {
+        validate(&rule)?;
+        if let Some(first) = self.rules.iter().find(|r| r.id() == rule.id()) {
+            return Err(RuleError::Duplicate {
+                id: rule.spec.id.clone(),
+                first: first.origin.clone(),
+                second: rule.origin.clone(),
+            });
+        }
+        self.rules.push(rule);
+        Ok(())
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id() == id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+fn validate(rule: &Rule) -> Result<(), RuleError> {
+    let invalid = |msg: &str| RuleError::Invalid {
+        id: rule.spec.id.clone(),
+        origin: rule.origin.clone(),
+        msg: msg.to_string(),
+    };
+    let id = &rule.spec.id;
+    let id_ok = !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-');
+    if !id_ok {
+        return Err(invalid("the id must be kebab-case: lowercase letters, digits and `-`"));
+    }
+    if rule.spec.keywords.is_empty() {
+        return Err(invalid("a rule needs at least one keyword, or the prefilter never wakes it"));
+    }
+    if rule.spec.keywords.iter().any(|k| k.trim().is_empty()) {
+        return Err(invalid("a keyword is empty"));
+    }
+    if let Some(e) = rule.spec.entropy {
+        if !(0.0..=8.0).contains(&e) {
+            return Err(invalid("entropy is in bits per byte: between 0 and 8"));
+        }
+    }
+    Ok(())
+}
+
+/// A TOML error as `line:col: message`, for a one-line cause.
+pub fn toml_error_message(text: &str, err: &toml::de::Error) -> String {
+    let msg = err.message().trim().to_string();
+    match err.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("{line}:{col}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,100 @@
+//! Files and folders on disk (respecting ignore files unless asked not to), and stdin.
+
+use std::borrow::Cow;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ignore::{WalkBuilder, WalkState};
+
+use super::{display_path, Skip, MAX_FILE_SIZE};
+use crate::chunk::{is_binary, Chunk, Provenance};
+
+/// What the walk yields for each file.
+pub enum Event<'a> {
+    Chunk(Chunk<'a>),
+    Skipped(String, Skip),
+    Error(String, std::io::Error),
+}
+
+pub struct WalkOptions {
+    /// Ignore `.gitignore`, `.ignore` and git's excludes.
+    pub no_ignore: bool,
+}
+
+/// Walks `paths` in parallel and hands each file to `visit`. A path named explicitly is read
+/// even when an ignore file would skip it. `.git` folders are never entered.
+pub fn walk(paths: &[PathBuf], options: &WalkOptions, visit: &(dyn Fn(Event<'static>) + Sync)) {
+    let Some((first, rest)) = paths.split_first() else { return };
+    let mut builder = WalkBuilder::new(first);
+    for path in rest {
+        builder.add(path);
+    }
+    let respect = !options.no_ignore;
+    builder
+        .hidden(false)
+        .parents(respect)
+        .ignore(respect)
+        .git_ignore(respect)
+        .git_global(respect)
+        .git_exclude(respect)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| entry.file_name() != ".git");
+    builder.build_parallel().run(|| {
+        Box::new(move |entry| {
+            match entry {
+                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                    visit(read_file(entry.path()));
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err_path(&err).unwrap_or_default();
+                    visit(Event::Error(path, std::io::Error::other(err.to_string())));
+                }
+            }
+            WalkState::Continue
+        })
+    });
+}
+
+fn err_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(display_path(path)),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
+        _ => None,
+    }
+}
+
+/// Reads one file whole: skipped when binary or over the size limit.
+pub fn read_file(path: &Path) -> Event<'static> {
+    let shown = display_path(path);
+    let result = std::fs::metadata(path).and_then(|meta| {
+        if meta.len() > MAX_FILE_SIZE {
+            Ok(None)
+        } else {
+            std::fs::read(path).map(Some)
+        }
+    });
+    match result {
+        Ok(None) => Event::Skipped(shown, Skip::TooLarge),
+        Ok(Some(bytes)) => chunk_or_skip(shown, bytes),
+        Err(err) => Event::Error(shown, err),
+    }
+}
+
+/// Reads standard input whole, shown as `<stdin>`.
+pub fn read_stdin() -> Event<'static> {
+    let mut bytes = Vec::new();
+    match std::io::stdin().lock().read_to_end(&mut bytes) {
+        Ok(_) => chunk_or_skip("<stdin>".to_string(), bytes),
+        Err(err) => Event::Error("<stdin>".to_string(), err),
+    }
+}
+
+fn chunk_or_skip(path: String, bytes: Vec<u8>) -> Event<'static> {
+    if is_binary(&bytes) {
+        Event::Skipped(path, Skip::Binary)
+    } else {
+        Event::Chunk(Chunk::new(path, Cow::Owned(bytes), Provenance::File))
+    }
+}
