@@ -1,1 +1,4 @@
+//! One integration binary (one link step): every test drives the real leakguard binary and
+//! real git in temp dirs.
 
+mod util;
