@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(c.position(4), (2, 1));
         // `ç` is two bytes but one column.
         assert_eq!(c.position(8), (2, 4));
-        assert_eq!(c.position(11), (3, 1));
+        assert_eq!(c.position(10), (3, 1));
         assert_eq!(&c.bytes[c.line_span(0)], b"ab");
         assert_eq!(&c.bytes[c.line_span(2)], b"last");
         assert_eq!(c.line_count(), 3);

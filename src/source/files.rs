@@ -43,7 +43,8 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, visit: &(dyn Fn(Event<'sta
     builder.build_parallel().run(|| {
         Box::new(move |entry| {
             match entry {
-                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                // A symlink named on the command line is read through; one met in a folder is not.
+                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) || (entry.depth() == 0 && entry.path_is_symlink()) => {
                     visit(read_file(entry.path()));
                 }
                 Ok(_) => {}

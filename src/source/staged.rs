@@ -101,6 +101,9 @@ fn open_index(repo: &Repository) -> Result<Index> {
     match std::env::var_os("GIT_INDEX_FILE") {
         Some(path) if !path.is_empty() => {
             let path = Path::new(&path);
+            if !path.is_file() {
+                bail!("GIT_INDEX_FILE names {}, which does not exist", path.display());
+            }
             Index::open(path).with_context(|| format!("cannot open the index named by GIT_INDEX_FILE ({})", path.display()))
         }
         _ => repo.index().context("cannot open the repository's index"),

@@ -2,3 +2,9 @@
 //! real git in temp dirs.
 
 mod util;
+mod precommit;
+mod hooks;
+mod staged;
+mod scan;
+mod report;
+mod rules;

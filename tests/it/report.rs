@@ -1,0 +1,46 @@
+//! Snapshots of the human and JSON reports (status, stdout and stderr together), from the real
+//! binary on a fixture with an ok part and a blocking part.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> String {
+    let out = Command::new(crate::util::leakguard_bin())
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run leakguard");
+    format!(
+        "status: {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn human_report() {
+    insta::assert_snapshot!(run(&["scan", "tests/fixtures/report.py", "--color", "never"]));
+}
+
+#[test]
+fn human_report_in_colour() {
+    insta::assert_snapshot!(run(&["scan", "tests/fixtures/report.py", "--color", "always"]));
+}
+
+#[test]
+fn json_report() {
+    insta::assert_snapshot!(run(&["scan", "tests/fixtures/report.py", "--format", "json"]));
+}
+
+#[test]
+fn json_report_unredacted_on_request() {
+    let out = run(&["scan", "tests/fixtures/report.py", "--format", "json", "--no-redact"]);
+    assert!(out.contains("\"redacted\": false"), "{out}");
+    let fixture = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/report.py")).expect("fixture");
+    let value: serde_json::Value = serde_json::from_str(out.split("--- stdout\n").nth(1).and_then(|s| s.split("--- stderr").next()).expect("stdout")).expect("json");
+    for finding in value.as_array().expect("array") {
+        let secret = finding["secret"].as_str().expect("secret");
+        assert!(fixture.contains(secret), "the secret in clear: {secret}");
+    }
+}

@@ -1,0 +1,207 @@
+//! `leakguard staged` and the installed pre-commit hook, driven through real `git commit`.
+
+use crate::util::{github_token, stdout, text, TestRepo};
+
+/// A repository with one commit and the leakguard hook installed.
+fn repo_with_hook() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit_files(&[("README.md", "# demo\n"), ("app.py", "print('hello')\n")], "initial");
+    repo.install_hook();
+    repo
+}
+
+fn assert_refused(repo: &TestRepo, out: &std::process::Output, head_before: Option<String>) {
+    assert!(!out.status.success(), "commit should be refused:\n{}", text(out));
+    assert_eq!(repo.head(), head_before, "no commit may be created");
+    assert!(!text(out).contains(&github_token()), "the token must not be printed in clear:\n{}", text(out));
+}
+
+#[test]
+fn commit_adding_a_token_is_refused_with_a_precise_redacted_report() {
+    let repo = repo_with_hook();
+    let before = repo.head();
+    repo.write("config/settings.py", format!("DEBUG = False\n\nGITHUB_TOKEN = \"{}\"\n", github_token()));
+    repo.git(&["add", "config/settings.py"]);
+    let out = repo.try_git(&["commit", "-m", "add settings"]);
+    assert_refused(&repo, &out, before);
+    let report = text(&out);
+    assert!(report.contains("config/settings.py:3:17"), "file:line:col of the token:\n{report}");
+    assert!(report.contains("github-pat-classic"), "rule id:\n{report}");
+    assert!(report.contains("ghp_******"), "redacted secret:\n{report}");
+    assert!(report.contains("leakguard:allow github-pat-classic"), "how to allow it:\n{report}");
+}
+
+#[test]
+fn clean_commit_goes_through_silently() {
+    let repo = repo_with_hook();
+    repo.write("app.py", "print('hello')\nprint('world')\n");
+    repo.git(&["add", "app.py"]);
+    let out = repo.try_git(&["commit", "-q", "-m", "clean"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(text(&out), "", "a clean commit is not noticed");
+}
+
+#[test]
+fn token_in_unchanged_lines_of_an_edited_file_does_not_block() {
+    let repo = TestRepo::new();
+    repo.commit_files(&[("old.py", &format!("A = 1\nTOKEN = \"{}\"\nB = 2\n", github_token()))], "legacy");
+    repo.install_hook();
+    repo.write("old.py", format!("A = 1\nTOKEN = \"{}\"\nB = 2\nC = 3\n", github_token()));
+    repo.git(&["add", "old.py"]);
+    let out = repo.try_git(&["commit", "-m", "edit next to an old secret"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn deleting_a_secret_does_not_block() {
+    let repo = TestRepo::new();
+    repo.commit_files(&[("old.py", &format!("A = 1\nTOKEN = \"{}\"\n", github_token()))], "legacy");
+    repo.install_hook();
+    repo.write("old.py", "A = 1\n");
+    repo.git(&["add", "old.py"]);
+    let out = repo.try_git(&["commit", "-m", "remove the secret"]);
+    assert!(out.status.success(), "{}", text(&out));
+    repo.git(&["rm", "-q", "old.py"]);
+    let out = repo.try_git(&["commit", "-m", "remove the file"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn partially_staged_file_is_judged_by_what_is_staged() {
+    // Staged clean, token only in the working copy: the commit is clean.
+    let repo = repo_with_hook();
+    repo.write("app.py", "print('hello')\nprint('staged')\n");
+    repo.git(&["add", "app.py"]);
+    repo.write("app.py", format!("print('hello')\nprint('staged')\nT = \"{}\"\n", github_token()));
+    let out = repo.try_git(&["commit", "-m", "staged part is clean"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Token staged, then removed from the working copy: the commit still carries it.
+    let before = repo.head();
+    repo.write("app.py", format!("print('hello')\nT = \"{}\"\n", github_token()));
+    repo.git(&["add", "app.py"]);
+    repo.write("app.py", "print('hello')\n");
+    let out = repo.try_git(&["commit", "-m", "staged part leaks"]);
+    assert_refused(&repo, &out, before);
+    assert!(text(&out).contains("app.py:2:"), "{}", text(&out));
+}
+
+#[test]
+fn first_commit_of_a_new_repository_is_scanned() {
+    let repo = TestRepo::new();
+    repo.install_hook();
+    repo.write("init.sh", format!("export GH_TOKEN={}\n", github_token()));
+    repo.git(&["add", "init.sh"]);
+    let out = repo.try_git(&["commit", "-m", "first"]);
+    assert_refused(&repo, &out, None);
+    assert!(text(&out).contains("init.sh:1:"), "{}", text(&out));
+}
+
+#[test]
+fn commit_all_uses_the_temporary_index_git_names() {
+    let repo = repo_with_hook();
+    let before = repo.head();
+    repo.write("app.py", format!("print('hello')\nTOKEN = '{}'\n", github_token()));
+    // Nothing is staged in .git/index: only the temporary index of `commit -a` holds it.
+    let out = repo.try_git(&["commit", "-am", "sneaky"]);
+    assert_refused(&repo, &out, before);
+    assert!(text(&out).contains("app.py:2:"), "{}", text(&out));
+}
+
+#[test]
+fn commit_with_paths_is_judged_by_those_paths_only() {
+    let repo = repo_with_hook();
+    repo.commit_files(&[("a.py", "A = 1\n"), ("b.py", "B = 1\n")], "two files");
+
+    // A leak only in b.py, staged but not part of `commit -- a.py`: that commit is clean.
+    repo.write("b.py", format!("B = '{}'\n", github_token()));
+    repo.git(&["add", "b.py"]);
+    repo.write("a.py", "A = 2\n");
+    let out = repo.try_git(&["commit", "-m", "only a", "--", "a.py"]);
+    assert!(out.status.success(), "{}", text(&out));
+    repo.git(&["reset", "-q", "b.py"]);
+    repo.write("b.py", "B = 1\n");
+
+    // A leak in a.py is refused when committing `-- a.py`, even though nothing is staged.
+    let before = repo.head();
+    repo.write("a.py", format!("A = '{}'\n", github_token()));
+    let out = repo.try_git(&["commit", "-m", "leak in a", "--", "a.py"]);
+    assert_refused(&repo, &out, before);
+    assert!(text(&out).contains("a.py:1:"), "{}", text(&out));
+}
+
+#[test]
+fn line_numbers_follow_the_new_file_with_crlf_and_odd_bytes() {
+    let repo = TestRepo::new();
+    repo.commit_files(&[("win.txt", "one\r\ntwo\r\nthree\r\n")], "crlf");
+    let mut content = b"one\r\ninserted \xff\xfe bytes\r\ntwo\r\n".to_vec();
+    content.extend(format!("key: {}\r\nthree\r\n", github_token()).as_bytes());
+    repo.write("win.txt", &content);
+    repo.git(&["add", "win.txt"]);
+    let out = repo.leakguard(&["staged", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    assert_eq!(findings.as_array().map(Vec::len), Some(1), "{findings:#}");
+    assert_eq!(findings[0]["file"], "win.txt");
+    assert_eq!(findings[0]["line"], 4);
+    assert_eq!(findings[0]["column"], 6);
+}
+
+#[test]
+fn renamed_file_reports_only_what_the_rename_adds() {
+    let repo = TestRepo::new();
+    let body: String = (0..30).map(|i| format!("line {i}\n")).collect();
+    repo.commit_files(&[("old name.py", &format!("{body}T = '{}'\n", github_token()))], "legacy");
+    repo.git(&["mv", "old name.py", "new näme.py"]);
+    let out = repo.leakguard(&["staged"]);
+    assert_eq!(out.status.code(), Some(0), "a pure rename adds no line:\n{}", text(&out));
+
+    repo.write("new näme.py", format!("{body}T = '{}'\nU = 'ghp_{}'\n", github_token(), "Pp3Lk9Hs2Qw7Ez4Rx8Tc1Vb6Nm5Yj0Ua2Ig3Of"));
+    repo.git(&["add", "new näme.py"]);
+    let out = repo.leakguard(&["staged"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report = stdout(&out);
+    assert!(report.contains("new näme.py:32:"), "{report}");
+    assert!(!report.contains("new näme.py:31:"), "the old token moved with the rename:\n{report}");
+}
+
+#[test]
+fn binary_symlink_and_utf16_files() {
+    let repo = TestRepo::new();
+    repo.commit_files(&[("README.md", "x\n")], "initial");
+    let mut binary = vec![0u8, 1, 2, 3];
+    binary.extend(github_token().as_bytes());
+    repo.write("blob.bin", &binary);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(github_token(), repo.path().join("link")).expect("symlink");
+    repo.git(&["add", "blob.bin", "link"]);
+    let out = repo.leakguard(&["staged"]);
+    assert_eq!(out.status.code(), Some(0), "binary files and symlinks are skipped:\n{}", text(&out));
+
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in format!("token={}\r\n", github_token()).encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    repo.write("notes.txt", &utf16);
+    repo.git(&["add", "notes.txt"]);
+    let out = repo.leakguard(&["staged"]);
+    assert_eq!(out.status.code(), Some(1), "UTF-16 text is decoded, not skipped:\n{}", text(&out));
+    assert!(stdout(&out).contains("notes.txt:1:7"), "{}", text(&out));
+}
+
+#[test]
+fn errors_never_exit_zero() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = crate::util::isolated(crate::util::leakguard_bin(), dir.path())
+        .arg("staged")
+        .current_dir(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().expect("temp dir has a parent"))
+        .output()
+        .expect("run leakguard");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("not inside a git repository"), "{}", text(&out));
+
+    let repo = TestRepo::new();
+    let out = repo.command(crate::util::leakguard_bin()).arg("staged").env("GIT_INDEX_FILE", "no/such/index").output().expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
