@@ -3,6 +3,8 @@
 
 mod placeholder;
 mod prefilter;
+#[cfg(test)]
+mod tests;
 
 use std::ops::Range;
 

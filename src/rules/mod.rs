@@ -106,6 +106,11 @@ impl Rule {
         self.spec.id.starts_with("generic-")
     }
 
+    /// Whether the regex has been compiled yet (it is, on first use only).
+    pub fn is_compiled(&self) -> bool {
+        self.regex.get().is_some()
+    }
+
     /// The compiled regex; compiled once, on first call.
     pub fn regex(&self) -> Result<&Regex, RuleError> {
         self.regex
