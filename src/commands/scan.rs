@@ -51,7 +51,7 @@ pub(super) fn finish_tally(common: &Common, tally: Mutex<Tally>, out: &mut dyn W
     for message in &tally.errors {
         writeln!(err, "leakguard: error: {message}")?;
     }
-    let summary = Summary { scope: "files", ..tally.summary };
+    let summary = Summary { scope: "", ..tally.summary };
     super::finish(common, tally.matches, summary, !tally.errors.is_empty(), out)
 }
 

@@ -26,7 +26,7 @@ pub fn scan_staged(common: &Common, only: &[PathBuf], out: &mut dyn Write) -> Re
     }
     let count = |kind| staged.skipped.iter().filter(|(_, k)| *k == kind).count();
     let summary = Summary {
-        scope: "staged changes",
+        scope: "staged ",
         scanned: staged.chunks.len(),
         skipped_binary: count(Skip::Binary),
         skipped_large: count(Skip::TooLarge),

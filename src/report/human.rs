@@ -75,7 +75,8 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
         (0, w) => format!("{w} {}", plural(w, "warning", "warnings")),
         (b, w) => format!("{b} blocking {}, {w} {}", plural(b, "finding", "findings"), plural(w, "warning", "warnings")),
     };
-    parts.push(format!("{head} in {} ({} scanned)", summary.scope, summary.scanned));
+    let n = summary.scanned;
+    parts.push(format!("{head} in {n} {}{} scanned", summary.scope, plural(n, "file", "files")));
     if summary.allowed_inline > 0 {
         parts.push(format!("{} allowed inline", summary.allowed_inline));
     }

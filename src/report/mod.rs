@@ -23,7 +23,7 @@ pub struct Options {
 /// What the run looked at and what it hid; the human report's last line.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
-    /// "staged changes", "files", ...
+    /// What kind of file was scanned, as an adjective: "staged ", or "" for files on disk.
     pub scope: &'static str,
     pub scanned: usize,
     pub skipped_binary: usize,

@@ -127,7 +127,7 @@ impl Rule {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
-    #[error("{origin}: {msg}")]
+    #[error("{origin}:{msg}")]
     Parse { origin: String, msg: String },
     #[error("rule `{id}` has an invalid regex: {msg}")]
     Regex { id: String, msg: String },
@@ -224,7 +224,8 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
     Ok(())
 }
 
-/// A TOML error as `line:col: message`, for a one-line cause.
+/// A TOML error as `line:col: message` (or ` message` when it has no position), to follow a
+/// file name and a colon.
 pub fn toml_error_message(text: &str, err: &toml::de::Error) -> String {
     let msg = err.message().trim().to_string();
     match err.span() {
@@ -232,7 +233,7 @@ pub fn toml_error_message(text: &str, err: &toml::de::Error) -> String {
             let (line, col) = line_col(text, span.start);
             format!("{line}:{col}: {msg}")
         }
-        None => msg,
+        None => format!(" {msg}"),
     }
 }
 

@@ -59,7 +59,7 @@ fn clean_scan_exits_zero_and_says_so() {
     repo.write("a.txt", "nothing to see\n");
     let out = repo.leakguard(&["scan", "."]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(stdout(&out).contains("no findings in files (1 scanned)"), "{}", text(&out));
+    assert!(stdout(&out).contains("no findings in 1 file scanned"), "{}", text(&out));
 }
 
 #[test]

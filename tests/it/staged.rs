@@ -156,7 +156,7 @@ fn renamed_file_reports_only_what_the_rename_adds() {
     let out = repo.leakguard(&["staged"]);
     assert_eq!(out.status.code(), Some(0), "a pure rename adds no line:\n{}", text(&out));
 
-    repo.write("new näme.py", format!("{body}T = '{}'\nU = 'ghp_{}'\n", github_token(), "Pp3Lk9Hs2Qw7Ez4Rx8Tc1Vb6Nm5Yj0Ua2Ig3Of"));
+    repo.write("new näme.py", format!("{body}T = '{}'\nU = 'ghp_{}'\n", github_token(), "Pp3Lk9Hs2Qw7Ez4Rx8Tc1Vb6Nm5Yj0Ua2Ig3"));
     repo.git(&["add", "new näme.py"]);
     let out = repo.leakguard(&["staged"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
