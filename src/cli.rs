@@ -30,6 +30,12 @@ pub struct Common {
     /// Colour the human report.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     pub color: Color,
+    /// Config file (default: .leakguard.toml at the repository root, when there is one).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+    /// Baseline file (default: .leakguard-baseline.toml at the repository root).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,6 +56,28 @@ pub enum Command {
     PreCommit {
         /// The files the framework hands over.
         files: Vec<PathBuf>,
+    },
+    /// Write the baseline: accept the current findings of the tracked files, so only new
+    /// ones block.
+    Baseline {
+        /// Keep the entries already there and add the new findings.
+        #[arg(long)]
+        update: bool,
+        /// Drop entries whose finding is gone.
+        #[arg(long)]
+        prune: bool,
+        /// Import a detect-secrets baseline (matched against the current findings).
+        #[arg(long, value_name = "PATH")]
+        from_detect_secrets: Option<PathBuf>,
+    },
+    /// Write a commented starter .leakguard.toml.
+    Init {
+        /// Convert a gitleaks config (allowlists, custom rules, [extend]) instead.
+        #[arg(long, value_name = "PATH")]
+        from_gitleaks: Option<PathBuf>,
+        /// Overwrite an existing .leakguard.toml.
+        #[arg(long)]
+        force: bool,
     },
     /// Install leakguard as a git hook, chaining any hook already there.
     Install {

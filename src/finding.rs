@@ -28,6 +28,8 @@ pub struct Finding {
     pub provenance: Provenance,
     /// The secret in clear; reports redact it unless asked not to.
     pub secret: String,
+    /// The rule's whole match (the secret and its context), for allowlists on the match.
+    pub match_text: String,
     /// The line holding the start of the secret (trimmed when very long).
     pub line_text: String,
     /// Byte ranges in `line_text` of every secret found on that line, this one included, so a
@@ -40,6 +42,13 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The commit the finding was introduced in, for history findings.
+    pub fn commit(&self) -> Option<&str> {
+        match &self.provenance {
+            Provenance::File | Provenance::Staged => None,
+        }
+    }
+
     pub fn blocks(&self) -> bool {
         self.severity == Severity::Block
     }

@@ -4,13 +4,16 @@
 //! Flow, one way: source -> chunks -> engine -> filters -> report. `commands` wires them; the
 //! library writes only to the writers it is handed.
 
+pub mod baseline;
 pub mod chunk;
 pub mod cli;
 mod commands;
+pub mod config;
 pub mod engine;
 pub mod filter;
 pub mod finding;
 pub mod hook;
+pub mod migrate;
 pub mod report;
 pub mod rules;
 pub mod source;

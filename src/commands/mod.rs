@@ -1,5 +1,7 @@
 //! One module per subcommand; the only place that wires sources, engine, filters and reports.
 
+mod baseline;
+mod init;
 mod install;
 mod precommit;
 mod rules;
@@ -8,10 +10,13 @@ mod staged;
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
+use crate::baseline::{self as baseline_file, Baseline};
 use crate::cli::{Cli, Color, Command, Common, Format};
+use crate::filter::{Filters, GitleaksIgnore, PathKey};
 use crate::finding::Finding;
 use crate::report::{self, Summary};
 use crate::rules::RuleSet;
@@ -23,14 +28,55 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Staged => staged::run(common, out),
         Command::Scan { paths, no_ignore } => scan::run(common, &paths, no_ignore, out, err),
         Command::PreCommit { files } => precommit::run(common, &files, out, err),
+        Command::Baseline { update, prune, from_detect_secrets } => {
+            baseline::run(common, update, prune, from_detect_secrets.as_deref(), err)
+        }
+        Command::Init { from_gitleaks, force } => init::run(common, from_gitleaks.as_deref(), force, out, err),
         Command::Install { hook } => install::install(hook, err),
         Command::Uninstall { hook } => install::uninstall(hook, err),
-        Command::Rules { command } => rules::run(command, out),
+        Command::Rules { command } => rules::run(common, command, out),
     }
 }
 
-fn load_rules() -> Result<RuleSet> {
-    RuleSet::builtin().context("the built-in rules are broken")
+/// What a scanning command needs: this run's rules and filters.
+struct Setup {
+    rules: RuleSet,
+    filters: Filters,
+}
+
+/// Where the config, baseline and `.gitleaksignore` live: the repository root, or the current
+/// folder outside a repository.
+fn root() -> Result<PathBuf> {
+    let cwd = std::env::current_dir().context("cannot tell the current folder")?;
+    let root = crate::source::repo::work_tree().unwrap_or_else(|| cwd.clone());
+    Ok(std::fs::canonicalize(&root).unwrap_or(root))
+}
+
+/// Loads config, rules, baseline and ignores. Report paths are relative to `base`.
+fn setup(common: &Common, base: &Path, root: &Path) -> Result<Setup> {
+    let loaded = crate::config::load(common.config.as_deref(), root)?;
+    let built = crate::config::build(loaded.as_ref())?;
+    let baseline = load_baseline(common, root)?;
+    let ignore_path = root.join(crate::filter::gitleaksignore_file());
+    let ignore = GitleaksIgnore::load(&ignore_path).with_context(|| format!("cannot read {}", ignore_path.display()))?;
+    let paths = PathKey { base: base.to_path_buf(), root: root.to_path_buf() };
+    let filters = Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore);
+    Ok(Setup { rules: built.rules, filters })
+}
+
+fn baseline_path(common: &Common, root: &Path) -> PathBuf {
+    common.baseline.clone().unwrap_or_else(|| root.join(baseline_file::FILE_NAME))
+}
+
+/// The baseline in force: the one named by `--baseline` (which must exist), or the
+/// repository's when it has one.
+fn load_baseline(common: &Common, root: &Path) -> Result<Option<Baseline>> {
+    let path = baseline_path(common, root);
+    let baseline = Baseline::load(&path)?;
+    if baseline.is_none() && common.baseline.is_some() {
+        bail!("{}: no such baseline file", path.display());
+    }
+    Ok(baseline)
 }
 
 /// Filters the engine's matches, writes the report, and decides the exit status. `failed`
@@ -38,14 +84,17 @@ fn load_rules() -> Result<RuleSet> {
 /// something must never look clean.
 fn finish(
     common: &Common,
+    filters: &Filters,
     mut matches: Vec<Finding>,
     mut summary: Summary,
     failed: bool,
     out: &mut dyn Write,
 ) -> Result<ExitStatus> {
     matches.sort_by(|a, b| a.location.cmp(&b.location).then_with(|| a.rule_id.cmp(&b.rule_id)));
-    let filtered = crate::filter::apply(matches);
+    let filtered = filters.apply(matches);
     summary.allowed_inline = filtered.allowed_inline;
+    summary.allowed_config = filtered.allowed_config;
+    summary.baselined = filtered.baselined;
     let options = report::Options {
         format: match common.format {
             Format::Human => report::Format::Human,

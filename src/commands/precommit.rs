@@ -25,11 +25,12 @@ pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write, err: &mut dy
         }
         return super::staged::scan_staged(common, files, out);
     }
-    let rules = super::load_rules()?;
-    let engine = Engine::new(&rules);
+    let root = super::root()?;
+    let setup = super::setup(common, &std::env::current_dir()?, &root)?;
+    let engine = Engine::new(&setup.rules);
     let tally = Mutex::new(Tally::default());
     for path in files {
         scan::record(&engine, files::read_file(path), &tally);
     }
-    scan::finish_tally(common, tally, out, err)
+    scan::finish_tally(common, &setup.filters, tally, out, err)
 }

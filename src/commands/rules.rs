@@ -4,12 +4,14 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 
-use crate::cli::RulesCommand;
+use crate::cli::{Common, RulesCommand};
 use crate::rules::{check, Kind, Rule};
 use crate::ExitStatus;
 
-pub fn run(command: RulesCommand, out: &mut dyn Write) -> Result<ExitStatus> {
-    let rules = super::load_rules()?;
+pub fn run(common: &Common, command: RulesCommand, out: &mut dyn Write) -> Result<ExitStatus> {
+    let root = super::root()?;
+    let loaded = crate::config::load(common.config.as_deref(), &root)?;
+    let rules = crate::config::build(loaded.as_ref())?.rules;
     match command {
         RulesCommand::List => {
             let width = rules.rules().iter().map(|r| r.id().len()).max().unwrap_or(0);

@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use crate::cli::Common;
 use crate::engine::Engine;
+use crate::filter::Filters;
 use crate::finding::Finding;
 use crate::report::Summary;
 use crate::source::files::{self, Event, WalkOptions};
@@ -17,14 +18,15 @@ use crate::ExitStatus;
 /// What the parallel walk gathers.
 #[derive(Default)]
 pub(super) struct Tally {
-    matches: Vec<Finding>,
-    summary: Summary,
-    errors: Vec<String>,
+    pub(super) matches: Vec<Finding>,
+    pub(super) summary: Summary,
+    pub(super) errors: Vec<String>,
 }
 
 pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
-    let rules = super::load_rules()?;
-    let engine = Engine::new(&rules);
+    let cwd = std::env::current_dir()?;
+    let setup = super::setup(common, &cwd, &super::root()?)?;
+    let engine = Engine::new(&setup.rules);
     let tally = Mutex::new(Tally::default());
     let visit = |event: Event<'static>| record(&engine, event, &tally);
 
@@ -43,16 +45,22 @@ pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Wr
     }
     files::walk(&roots, &WalkOptions { no_ignore }, &visit);
 
-    finish_tally(common, tally, out, err)
+    finish_tally(common, &setup.filters, tally, out, err)
 }
 
-pub(super) fn finish_tally(common: &Common, tally: Mutex<Tally>, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+pub(super) fn finish_tally(
+    common: &Common,
+    filters: &Filters,
+    tally: Mutex<Tally>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus> {
     let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
     for message in &tally.errors {
         writeln!(err, "leakguard: error: {message}")?;
     }
     let summary = Summary { scope: "", ..tally.summary };
-    super::finish(common, tally.matches, summary, !tally.errors.is_empty(), out)
+    super::finish(common, filters, tally.matches, summary, !tally.errors.is_empty(), out)
 }
 
 /// Scans one walked file, or counts why it was not scanned.

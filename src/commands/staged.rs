@@ -18,8 +18,9 @@ pub fn run(common: &Common, out: &mut dyn Write) -> Result<ExitStatus> {
 /// Scans the staged changes, limited to `only` when it is not empty.
 pub fn scan_staged(common: &Common, only: &[PathBuf], out: &mut dyn Write) -> Result<ExitStatus> {
     let staged = staged::read(only)?;
-    let rules = super::load_rules()?;
-    let engine = Engine::new(&rules);
+    let root = super::root()?;
+    let setup = super::setup(common, &root, &root)?;
+    let engine = Engine::new(&setup.rules);
     let mut matches = Vec::new();
     for chunk in &staged.chunks {
         matches.extend(engine.scan(chunk)?);
@@ -33,5 +34,5 @@ pub fn scan_staged(common: &Common, only: &[PathBuf], out: &mut dyn Write) -> Re
         silent_when_clean: true,
         ..Summary::default()
     };
-    super::finish(common, matches, summary, false, out)
+    super::finish(common, &setup.filters, matches, summary, false, out)
 }

@@ -1,27 +1,145 @@
-//! The ordered pipeline that turns the engine's matches into the findings a user sees.
+//! The ordered pipeline that turns the engine's matches into the findings a user sees:
+//! config allowlists (global, then per rule), inline allow comments, `.gitleaksignore`, and
+//! the baseline. Every finding a filter hides is counted: reports say so.
 
+mod allow;
+mod gitleaksignore;
 mod inline;
 
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::baseline::Baseline;
+use crate::config::{ConfigError, Loaded};
 use crate::finding::Finding;
 
+pub use allow::Allowlist;
+pub use gitleaksignore::GitleaksIgnore;
+
+/// The name of gitleaks' ignore file, read at the repository root.
+pub fn gitleaksignore_file() -> &'static str {
+    gitleaksignore::FILE_NAME
+}
 pub use inline::allows;
 
-/// What the filters kept, and how many they hid (reports say so: a hidden finding is never
-/// silent).
+/// What the filters kept, and how many each hid.
 #[derive(Debug, Default)]
 pub struct Filtered {
     pub findings: Vec<Finding>,
+    pub allowed_config: usize,
     pub allowed_inline: usize,
+    pub baselined: usize,
 }
 
-pub fn apply(matches: Vec<Finding>) -> Filtered {
-    let mut out = Filtered::default();
-    for finding in matches {
-        if allows(&finding.line_text, &finding.rule_id) {
-            out.allowed_inline += 1;
-        } else {
-            out.findings.push(finding);
+/// Everything that can hide a finding, compiled once per run.
+#[derive(Debug, Default)]
+pub struct Filters {
+    global: Allowlist,
+    per_rule: HashMap<String, Allowlist>,
+    gitleaks_ignore: GitleaksIgnore,
+    pub baseline: Option<Baseline>,
+    paths: PathKey,
+}
+
+impl Filters {
+    /// Compiles the config's allowlists. `paths` maps report paths to repository paths.
+    pub fn new(config: Option<&Loaded>, paths: PathKey) -> Result<Filters, ConfigError> {
+        let mut filters = Filters { paths, ..Filters::default() };
+        if let Some(loaded) = config {
+            let (file, text) = (&loaded.path, &loaded.text);
+            filters.global = Allowlist::compile(&loaded.config.allowlist, file, text)?;
+            for (id, tuning) in &loaded.config.rules.overrides {
+                filters.per_rule.insert(id.get_ref().clone(), Allowlist::compile(&tuning.allowlist, file, text)?);
+            }
+        }
+        Ok(filters)
+    }
+
+    pub fn with_baseline(mut self, baseline: Option<Baseline>) -> Self {
+        self.baseline = baseline;
+        self
+    }
+
+    pub fn with_gitleaks_ignore(mut self, ignore: GitleaksIgnore) -> Self {
+        self.gitleaks_ignore = ignore;
+        self
+    }
+
+    /// The path of a finding relative to the repository root, as baselines and allowlists
+    /// know it.
+    pub fn repo_path(&self, finding: &Finding) -> String {
+        self.paths.key(&finding.location.path)
+    }
+
+    pub fn apply(&self, matches: Vec<Finding>) -> Filtered {
+        let mut out = Filtered::default();
+        for finding in matches {
+            let path = self.repo_path(&finding);
+            let by_rule = self.per_rule.get(&finding.rule_id);
+            if self.global.allows(&finding, &path) || by_rule.is_some_and(|a| a.allows(&finding, &path)) {
+                out.allowed_config += 1;
+            } else if allows(&finding.line_text, &finding.rule_id) {
+                out.allowed_inline += 1;
+            } else if self.gitleaks_ignore.allows(&finding, &path) {
+                out.allowed_config += 1;
+            } else if self.baseline.as_ref().is_some_and(|b| b.contains(&finding.rule_id, &path, &finding.secret)) {
+                out.baselined += 1;
+            } else {
+                out.findings.push(finding);
+            }
+        }
+        out
+    }
+}
+
+/// Maps the paths reports show (relative to where the user ran leakguard) to paths relative
+/// to the repository root, with `/`, so allowlists and baselines work from any folder.
+#[derive(Debug, Clone, Default)]
+pub struct PathKey {
+    /// Where report paths are relative to.
+    pub base: PathBuf,
+    /// The repository root (or the folder holding the config).
+    pub root: PathBuf,
+}
+
+impl PathKey {
+    pub fn key(&self, shown: &str) -> String {
+        let joined = normalize(&self.base.join(shown));
+        let root = normalize(&self.root);
+        match joined.strip_prefix(&root) {
+            Ok(rel) => crate::source::display_path(rel),
+            Err(_) => crate::source::display_path(&joined),
+        }
+    }
+}
+
+/// Lexical normalisation: drops `.`, folds `..`; touches no file.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PathKey;
+
+    #[test]
+    fn paths_become_repository_relative() {
+        let key = PathKey { base: "/repo/sub".into(), root: "/repo".into() };
+        assert_eq!(key.key("a.py"), "sub/a.py");
+        assert_eq!(key.key("./x/../b.py"), "sub/b.py");
+        assert_eq!(key.key("../top.py"), "top.py");
+        assert_eq!(key.key("/elsewhere/c.py"), "/elsewhere/c.py");
+        let same = PathKey { base: "/repo".into(), root: "/repo".into() };
+        assert_eq!(same.key("dir/d e.py"), "dir/d e.py");
+    }
 }

@@ -80,6 +80,12 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
     if summary.allowed_inline > 0 {
         parts.push(format!("{} allowed inline", summary.allowed_inline));
     }
+    if summary.allowed_config > 0 {
+        parts.push(format!("{} allowed by config", summary.allowed_config));
+    }
+    if summary.baselined > 0 {
+        parts.push(format!("{} in the baseline", summary.baselined));
+    }
     if summary.skipped_binary > 0 {
         parts.push(format!("{} binary skipped", summary.skipped_binary));
     }

@@ -29,6 +29,8 @@ pub struct Summary {
     pub skipped_binary: usize,
     pub skipped_large: usize,
     pub allowed_inline: usize,
+    pub allowed_config: usize,
+    pub baselined: usize,
     /// Say nothing when there is nothing to say (a clean commit goes through unnoticed).
     pub silent_when_clean: bool,
 }

@@ -68,7 +68,11 @@ fn err_path(err: &ignore::Error) -> Option<String> {
 
 /// Reads one file whole: skipped when binary or over the size limit.
 pub fn read_file(path: &Path) -> Event<'static> {
-    let shown = display_path(path);
+    read_file_as(path, display_path(path))
+}
+
+/// Reads one file whole, reported under the path `shown`.
+pub fn read_file_as(path: &Path, shown: String) -> Event<'static> {
     let result = std::fs::metadata(path).and_then(|meta| {
         if meta.len() > MAX_FILE_SIZE {
             Ok(None)

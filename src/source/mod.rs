@@ -1,6 +1,7 @@
 //! Inputs: where chunks come from. Sources know nothing of rules or the engine.
 
 pub mod files;
+pub mod repo;
 pub mod staged;
 
 /// Why an input was not scanned; reports count these, so a skip is never silent.

@@ -8,3 +8,5 @@ mod staged;
 mod scan;
 mod report;
 mod rules;
+mod config;
+mod adopt;

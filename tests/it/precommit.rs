@@ -11,7 +11,8 @@ use tempfile::TempDir;
 
 use crate::util::*;
 
-/// Shared by every test in the process, so the hook's environment is built only once.
+/// Shared by every test in the process, so the hook's environment is built only once. A
+/// static is never dropped: its temp dirs (about 15 MB) outlive the test run.
 struct Framework {
     /// A committed copy of this crate's working tree (uncommitted edits included).
     hook_repo: TestRepo,
@@ -81,9 +82,13 @@ impl Framework {
         for (var, default) in [("CARGO_HOME", ".cargo"), ("RUSTUP_HOME", ".rustup")] {
             cmd.env(var, std::env::var_os(var).map_or_else(|| home.join(default), PathBuf::from));
         }
-        // <target>/<profile>/leakguard: build where this test build did, to reuse its deps.
+        // The framework's `cargo install` reuses this build's compiled dependencies from its
+        // build dir (<target>/<profile>/leakguard), but puts its own leakguard binary
+        // elsewhere: sharing the target dir would overwrite the binary other tests are running.
         let target = Path::new(env!("CARGO_BIN_EXE_leakguard")).ancestors().nth(2).expect("target dir");
-        cmd.env("CARGO_TARGET_DIR", target).env("PRE_COMMIT_HOME", self.home.path());
+        cmd.env("CARGO_BUILD_BUILD_DIR", target)
+            .env("CARGO_TARGET_DIR", self.home.path().join("target"))
+            .env("PRE_COMMIT_HOME", self.home.path());
         cmd
     }
 

@@ -1,0 +1,109 @@
+//! Turns a config into the rule set of a run: built-ins (or not), minus disabled rules, with
+//! overrides applied and custom rules added, each custom rule proven by its own examples.
+
+use std::ops::Range;
+
+use super::{ConfigError, Loaded};
+use crate::rules::{check, Rule, RuleSet};
+
+/// The rules of a run.
+pub struct Built {
+    pub rules: RuleSet,
+}
+
+pub fn build(loaded: Option<&Loaded>) -> anyhow::Result<Built> {
+    let builtin = || -> anyhow::Result<RuleSet> { Ok(RuleSet::builtin().map_err(|e| anyhow::anyhow!("the built-in rules are broken: {e}"))?) };
+    let Some(loaded) = loaded else { return Ok(Built { rules: builtin()? }) };
+    let cfg = &loaded.config.rules;
+    let at = |span: Range<usize>, message: String| ConfigError::at(&loaded.path, &loaded.text, span, message);
+    let mut rules = if cfg.builtin { builtin()? } else { RuleSet::default() };
+    let known: Vec<String> = rules.ids().map(str::to_string).collect();
+    let unknown = |id: &str| {
+        let hint = super::error::did_you_mean(id, known.iter().map(String::as_str))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        format!("no rule `{id}`{hint}")
+    };
+
+    for id in &cfg.disable {
+        if !rules.remove(id.get_ref()) {
+            return Err(at(id.span(), unknown(id.get_ref())).into());
+        }
+    }
+    for (id, tuning) in &cfg.overrides {
+        let Some(rule) = rules.get_mut(id.get_ref()) else {
+            // A custom rule may be tuned too; it is checked once custom rules are in.
+            if cfg.custom.iter().any(|c| c.get_ref().id == *id.get_ref()) {
+                continue;
+            }
+            return Err(at(id.span(), unknown(id.get_ref())).into());
+        };
+        apply(rule, tuning);
+    }
+    let origin = crate::source::display_path(&loaded.path);
+    for (index, custom) in cfg.custom.iter().enumerate() {
+        let spec = custom.get_ref().clone();
+        let id = spec.id.clone();
+        let regex_at = custom_rule_span(&loaded.text, index, "regex");
+        let mut rule = Rule::new(spec, origin.clone());
+        if let Err(e) = rule.regex() {
+            return Err(at(regex_at, format!("custom rule `{id}`: {}", one_line(&regex_message(&e)))).into());
+        }
+        if let Some(tuning) = cfg.overrides.iter().find(|(k, _)| *k.get_ref() == id).map(|(_, v)| v) {
+            apply(&mut rule, tuning);
+        }
+        let failures = check::check_examples(&rule);
+        if let Some(first) = failures.first() {
+            let key = if first.starts_with("negative") { "negative_examples" } else { "examples" };
+            let span = custom_rule_span(&loaded.text, index, key);
+            return Err(at(span, format!("custom rule `{id}`: {first}")).into());
+        }
+        if let Err(e) = rules.add(rule) {
+            return Err(at(custom_rule_span(&loaded.text, index, "id"), e.to_string()).into());
+        }
+    }
+    Ok(Built { rules })
+}
+
+fn regex_message(e: &crate::rules::RuleError) -> String {
+    match e {
+        crate::rules::RuleError::Regex { msg, .. } => msg.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn apply(rule: &mut Rule, tuning: &super::Override) {
+    if let Some(severity) = tuning.severity {
+        rule.spec.severity = severity;
+    }
+    if let Some(entropy) = tuning.entropy {
+        rule.spec.entropy = Some(entropy);
+    }
+}
+
+/// Where the value of `key` in the `index`th custom rule is written; the start of the file
+/// when it cannot be found (serde does not keep spans inside arrays of tables).
+fn custom_rule_span(text: &str, index: usize, key: &str) -> Range<usize> {
+    let span = || -> Option<Range<usize>> {
+        let doc = toml::de::DeTable::parse(text).ok()?;
+        let root = toml::de::DeValue::Table(doc.into_inner());
+        let rule = root.get("rules")?.get_ref().get("custom")?.get_ref().get(index)?;
+        Some(rule.get_ref().get(key).map_or_else(|| rule.span(), |v| v.span()))
+    };
+    span().unwrap_or(0..0)
+}
+
+/// The regex crate's error spans several lines (pattern, caret, cause): keep the cause and
+/// where in the pattern it is.
+fn one_line(message: &str) -> String {
+    let cause = message
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .unwrap_or_else(|| message.lines().last().unwrap_or_default().trim());
+    let caret = message.lines().find(|l| l.trim_start().starts_with('^')).map(|l| l.len() - l.trim_start().len());
+    match caret {
+        // The pattern is echoed indented by four spaces.
+        Some(col) if col >= 4 => format!("invalid regex: {cause} (at character {} of the pattern)", col - 3),
+        _ => format!("invalid regex: {cause}"),
+    }
+}

@@ -1,0 +1,78 @@
+//! Config allowlists, compiled once: path globs and regexes, regexes on the secret, the match
+//! or the line, stopwords, commits.
+
+use std::path::Path;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use toml::Spanned;
+
+use crate::config::{AllowlistSpec, ConfigError};
+use crate::finding::Finding;
+
+#[derive(Debug, Default)]
+pub struct Allowlist {
+    paths: Option<GlobSet>,
+    path_regexes: Vec<Regex>,
+    secrets: Vec<Regex>,
+    matches: Vec<Regex>,
+    lines: Vec<Regex>,
+    stopwords: Vec<String>,
+    commits: Vec<String>,
+}
+
+impl Allowlist {
+    /// Compiles `spec`; `file` and `text` locate errors.
+    pub fn compile(spec: &AllowlistSpec, file: &Path, text: &str) -> Result<Allowlist, ConfigError> {
+        let regexes = |list: &[Spanned<String>]| -> Result<Vec<Regex>, ConfigError> {
+            list.iter()
+                .map(|r| {
+                    Regex::new(r.get_ref())
+                        .map_err(|e| ConfigError::at(file, text, r.span(), format!("invalid regex: {}", last_line(&e.to_string()))))
+                })
+                .collect()
+        };
+        let paths = if spec.paths.is_empty() {
+            None
+        } else {
+            let mut set = GlobSetBuilder::new();
+            for glob in &spec.paths {
+                let g = Glob::new(glob.get_ref()).map_err(|e| ConfigError::at(file, text, glob.span(), format!("invalid glob: {}", e.kind())))?;
+                set.add(g);
+            }
+            Some(set.build().map_err(|e| ConfigError::at(file, text, spec.paths[0].span(), e.to_string()))?)
+        };
+        Ok(Allowlist {
+            paths,
+            path_regexes: regexes(&spec.path_regexes)?,
+            secrets: regexes(&spec.secrets)?,
+            matches: regexes(&spec.matches)?,
+            lines: regexes(&spec.lines)?,
+            stopwords: spec.stopwords.iter().map(|w| w.to_lowercase()).collect(),
+            commits: spec.commits.iter().map(|c| c.to_lowercase()).collect(),
+        })
+    }
+
+    /// Whether any entry allows `finding`, found at `path` (relative to the repository root,
+    /// with `/`).
+    pub fn allows(&self, finding: &Finding, path: &str) -> bool {
+        if self.paths.as_ref().is_some_and(|set| set.is_match(path)) || self.path_regexes.iter().any(|r| r.is_match(path)) {
+            return true;
+        }
+        if self.secrets.iter().any(|r| r.is_match(&finding.secret))
+            || self.matches.iter().any(|r| r.is_match(&finding.match_text))
+            || self.lines.iter().any(|r| r.is_match(&finding.line_text))
+        {
+            return true;
+        }
+        let secret = finding.secret.to_lowercase();
+        if self.stopwords.iter().any(|w| secret.contains(w.as_str())) {
+            return true;
+        }
+        finding.commit().is_some_and(|id| self.commits.iter().any(|c| id.starts_with(c.as_str())))
+    }
+}
+
+fn last_line(message: &str) -> String {
+    message.lines().last().unwrap_or_default().trim().trim_start_matches("error: ").to_string()
+}
