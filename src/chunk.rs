@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Where a chunk came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +12,24 @@ pub enum Provenance {
     File,
     /// The blob git is about to commit (the index the hook was given).
     Staged,
+    /// A blob in a commit: history scans and pushed commits.
+    Commit(Arc<CommitInfo>),
+}
+
+/// The commit a history or push finding is attributed to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommitInfo {
+    /// Full hex id.
+    pub id: String,
+    pub author: String,
+    pub email: String,
+    /// Author date, ISO 8601 with offset.
+    pub date: String,
+    /// First line of the message.
+    pub summary: String,
+    /// Position in the oldest-first walk (parents before children); `merge` keeps the earliest
+    /// introduction of a secret across shards with it.
+    pub seq: u32,
 }
 
 #[derive(Debug)]

@@ -89,11 +89,52 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Hook::PreCommit)]
         hook: Hook,
     },
+    /// Scan git history: every blob reachable from any ref (or from RANGE...), each distinct
+    /// blob once, each finding attributed to the commit that introduced it.
+    History(HistoryArgs),
+    /// Entry point for the pre-push hook: reads `<local ref> <local sha> <remote ref> <remote sha>`
+    /// lines on stdin and scans the lines the pushed commits add.
+    Push {
+        /// The remote's name, as git passes it to the hook.
+        remote: Option<String>,
+        /// The remote's URL, as git passes it to the hook.
+        url: Option<String>,
+        /// Blobs larger than this many bytes are skipped (and counted).
+        #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
+        max_blob_size: u64,
+    },
+    /// Combine JSON reports (say, of `history --shard K/N` runs) into one, without duplicates.
+    Merge {
+        /// JSON reports written by `--format json`.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// The rule catalogue.
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Revision ranges, as `git rev-list` takes them: `A..B`, `^A`, `REV`.
+    pub ranges: Vec<String>,
+    /// Leave out REV and its ancestors (what an earlier scan already covered).
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+    /// Only what this branch reaches (repeatable).
+    #[arg(long = "branch", value_name = "NAME")]
+    pub branches: Vec<String>,
+    /// Blobs larger than this many bytes are skipped (and counted).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
+    pub max_blob_size: u64,
+    /// Scan share K of N (1-based), chosen by blob id; `merge` combines the shares' reports.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Print counters (commits, blobs seen, scanned, skipped, bytes) on standard error.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +151,10 @@ pub enum RulesCommand {
 pub enum Format {
     Human,
     Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,4 +167,5 @@ pub enum Color {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Hook {
     PreCommit,
+    PrePush,
 }

@@ -46,6 +46,7 @@ impl Finding {
     pub fn commit(&self) -> Option<&str> {
         match &self.provenance {
             Provenance::File | Provenance::Staged => None,
+            Provenance::Commit(info) => Some(&info.id),
         }
     }
 

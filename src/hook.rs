@@ -7,9 +7,40 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use git2::Repository;
 
-/// Every installed script carries this line, so we know our own hook from a user's.
-const MARKER: &str = "leakguard pre-commit hook";
 const PRE_COMMIT: &str = include_str!("../hooks/pre-commit");
+const PRE_PUSH: &str = include_str!("../hooks/pre-push");
+
+/// Which git hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    PreCommit,
+    PrePush,
+}
+
+impl Kind {
+    /// The hook's file name, as git knows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::PreCommit => "pre-commit",
+            Kind::PrePush => "pre-push",
+        }
+    }
+
+    fn script(self) -> &'static str {
+        match self {
+            Kind::PreCommit => PRE_COMMIT,
+            Kind::PrePush => PRE_PUSH,
+        }
+    }
+
+    /// Every installed script carries this line, so we know our own hook from a user's.
+    fn marker(self) -> &'static str {
+        match self {
+            Kind::PreCommit => "leakguard pre-commit hook",
+            Kind::PrePush => "leakguard pre-push hook",
+        }
+    }
+}
 
 /// What `install` or `uninstall` did, for the user.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,15 +68,15 @@ fn chained_path(hook: &Path) -> PathBuf {
     hook.with_file_name(name)
 }
 
-/// Installs the pre-commit hook, running `leakguard` at `binary`.
-pub fn install(repo: &Repository, binary: &Path) -> Result<Outcome> {
+/// Installs the hook, running `leakguard` at `binary`.
+pub fn install(repo: &Repository, binary: &Path, kind: Kind) -> Result<Outcome> {
     let dir = hooks_dir(repo)?;
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join("pre-commit");
-    let script = PRE_COMMIT.replace("@LEAKGUARD@", &binary.to_string_lossy().replace('\'', r"'\''"));
+    let path = dir.join(kind.name());
+    let script = kind.script().replace("@LEAKGUARD@", &binary.to_string_lossy().replace('\'', r"'\''"));
     let existing = fs::read(&path).ok();
     let outcome = match existing {
-        Some(text) if String::from_utf8_lossy(&text).contains(MARKER) => Outcome::Updated { path: path.clone() },
+        Some(text) if String::from_utf8_lossy(&text).contains(kind.marker()) => Outcome::Updated { path: path.clone() },
         Some(_) => {
             let chained = chained_path(&path);
             if chained.exists() {
@@ -65,10 +96,10 @@ pub fn install(repo: &Repository, binary: &Path) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// Removes our pre-commit hook and puts back the hook it chained.
-pub fn uninstall(repo: &Repository) -> Result<Outcome> {
-    let path = hooks_dir(repo)?.join("pre-commit");
-    let ours = fs::read(&path).map(|t| String::from_utf8_lossy(&t).contains(MARKER)).unwrap_or(false);
+/// Removes our hook and puts back the hook it chained.
+pub fn uninstall(repo: &Repository, kind: Kind) -> Result<Outcome> {
+    let path = hooks_dir(repo)?.join(kind.name());
+    let ours = fs::read(&path).map(|t| String::from_utf8_lossy(&t).contains(kind.marker())).unwrap_or(false);
     if !ours {
         return Ok(Outcome::NotInstalled { path });
     }

@@ -59,7 +59,7 @@ pub fn run(common: &Common, from_gitleaks: Option<&Path>, force: bool, out: &mut
         None => STARTER.to_string(),
         Some(path) => {
             let source = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let builtin = RuleSet::builtin().context("the built-in rules are broken")?;
+            let builtin = RuleSet::builtin_for_scan().context("the built-in rules are broken")?;
             let ids: Vec<&str> = builtin.ids().collect();
             let conversion = crate::migrate::gitleaks::convert(&source, &ids)
                 .with_context(|| format!("cannot convert {}", path.display()))?;
@@ -71,7 +71,7 @@ pub fn run(common: &Common, from_gitleaks: Option<&Path>, force: bool, out: &mut
     };
     // Never write a config that leakguard itself would refuse.
     let loaded = config::parse(&target, text.clone()).context("the converted config does not parse")?;
-    config::build(Some(&loaded)).context("the converted config is not valid")?;
+    config::build(Some(&loaded), false).context("the converted config is not valid")?;
     std::fs::write(&target, &text).with_context(|| format!("cannot write {}", target.display()))?;
     writeln!(out, "wrote {}", crate::source::display_path(&target))?;
     Ok(ExitStatus::Clean)

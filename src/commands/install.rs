@@ -9,14 +9,20 @@ use crate::cli::Hook;
 use crate::hook::{self, Outcome};
 use crate::ExitStatus;
 
+fn kind(hook: Hook) -> hook::Kind {
+    match hook {
+        Hook::PreCommit => hook::Kind::PreCommit,
+        Hook::PrePush => hook::Kind::PrePush,
+    }
+}
+
 fn open() -> Result<Repository> {
     Repository::open_from_env().context("not inside a git repository")
 }
 
 pub fn install(hook: Hook, err: &mut dyn Write) -> Result<ExitStatus> {
-    let Hook::PreCommit = hook;
     let binary = std::env::current_exe().context("cannot tell where the leakguard binary is")?;
-    match hook::install(&open()?, &binary)? {
+    match hook::install(&open()?, &binary, kind(hook))? {
         Outcome::Installed { path, chained: Some(chained) } => writeln!(
             err,
             "leakguard: installed {}; the hook that was there runs after it, from {}",
@@ -31,8 +37,7 @@ pub fn install(hook: Hook, err: &mut dyn Write) -> Result<ExitStatus> {
 }
 
 pub fn uninstall(hook: Hook, err: &mut dyn Write) -> Result<ExitStatus> {
-    let Hook::PreCommit = hook;
-    match hook::uninstall(&open()?)? {
+    match hook::uninstall(&open()?, kind(hook))? {
         Outcome::Removed { path, restored: true } => {
             writeln!(err, "leakguard: removed {} and restored the hook it chained", path.display())?
         }

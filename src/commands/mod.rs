@@ -1,9 +1,12 @@
 //! One module per subcommand; the only place that wires sources, engine, filters and reports.
 
 mod baseline;
+mod history;
 mod init;
 mod install;
+mod merge;
 mod precommit;
+mod push;
 mod rules;
 mod scan;
 mod staged;
@@ -34,6 +37,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Init { from_gitleaks, force } => init::run(common, from_gitleaks.as_deref(), force, out, err),
         Command::Install { hook } => install::install(hook, err),
         Command::Uninstall { hook } => install::uninstall(hook, err),
+        Command::History(args) => history::run(common, &args, out, err),
+        Command::Push { remote, url, max_blob_size } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
+        Command::Merge { files } => merge::run(common, &files, out),
         Command::Rules { command } => rules::run(common, command, out),
     }
 }
@@ -55,7 +61,7 @@ fn root() -> Result<PathBuf> {
 /// Loads config, rules, baseline and ignores. Report paths are relative to `base`.
 fn setup(common: &Common, base: &Path, root: &Path) -> Result<Setup> {
     let loaded = crate::config::load(common.config.as_deref(), root)?;
-    let built = crate::config::build(loaded.as_ref())?;
+    let built = crate::config::build(loaded.as_ref(), false)?;
     let baseline = load_baseline(common, root)?;
     let ignore_path = root.join(crate::filter::gitleaksignore_file());
     let ignore = GitleaksIgnore::load(&ignore_path).with_context(|| format!("cannot read {}", ignore_path.display()))?;
@@ -99,6 +105,8 @@ fn finish(
         format: match common.format {
             Format::Human => report::Format::Human,
             Format::Json => report::Format::Json,
+            Format::Jsonl => report::Format::Jsonl,
+            Format::Sarif => report::Format::Sarif,
         },
         redact: !common.no_redact,
         color: use_color(common),
@@ -106,22 +114,33 @@ fn finish(
     if common.quiet {
         summary.silent_when_clean = true;
     }
+    write_report(common, out, &mut |w| report::write(w, &filtered.findings, &summary, &options))?;
+    Ok(status(failed, filtered.findings.iter().any(Finding::blocks)))
+}
+
+/// Runs `write` on the `--output` file, or on `out`.
+fn write_report(common: &Common, out: &mut dyn Write, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     match &common.output {
         Some(path) => {
             let file = File::create(path).with_context(|| format!("cannot write the report to {}", path.display()))?;
             let mut file = BufWriter::new(file);
-            report::write(&mut file, &filtered.findings, &summary, &options)?;
+            write(&mut file)?;
             file.flush().with_context(|| format!("cannot write the report to {}", path.display()))?;
         }
-        None => report::write(out, &filtered.findings, &summary, &options)?,
+        None => write(out)?,
     }
-    Ok(if failed {
+    Ok(())
+}
+
+/// The exit status of a scan: an input that could not be read beats any finding.
+fn status(failed: bool, blocking: bool) -> ExitStatus {
+    if failed {
         ExitStatus::Error
-    } else if filtered.findings.iter().any(Finding::blocks) {
+    } else if blocking {
         ExitStatus::Blocked
     } else {
         ExitStatus::Clean
-    })
+    }
 }
 
 fn use_color(common: &Common) -> bool {

@@ -11,8 +11,13 @@ pub struct Built {
     pub rules: RuleSet,
 }
 
-pub fn build(loaded: Option<&Loaded>) -> anyhow::Result<Built> {
-    let builtin = || -> anyhow::Result<RuleSet> { Ok(RuleSet::builtin().map_err(|e| anyhow::anyhow!("the built-in rules are broken: {e}"))?) };
+/// Builds the rule set. Built-in rules carry their examples only `with_examples` (the `rules`
+/// command); a scan never reads them.
+pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Built> {
+    let builtin = || -> anyhow::Result<RuleSet> {
+        let set = if with_examples { RuleSet::builtin() } else { RuleSet::builtin_for_scan() };
+        set.map_err(|e| anyhow::anyhow!("the built-in rules are broken: {e}"))
+    };
     let Some(loaded) = loaded else { return Ok(Built { rules: builtin()? }) };
     let cfg = &loaded.config.rules;
     let at = |span: Range<usize>, message: String| ConfigError::at(&loaded.path, &loaded.text, span, message);

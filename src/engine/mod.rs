@@ -1,40 +1,66 @@
 //! The matching engine: keyword prefilter -> candidate rules -> regex on the window around each
-//! hit -> secret capture -> entropy and placeholder checks -> findings.
+//! hit -> secret capture -> checksum, entropy, placeholder and context checks -> findings.
+//! Encoded values on flagged lines are decoded once and scanned the same way.
 
+mod checksum;
+mod decode;
+mod gate;
 mod placeholder;
 mod prefilter;
+mod render;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
+use regex::bytes::Captures;
+
 use crate::chunk::Chunk;
-use crate::finding::{Finding, Location};
-use crate::rules::{Rule, RuleError, RuleSet};
+use crate::finding::Finding;
+use crate::rules::{Kind, Rule, RuleError, RuleSet};
 
 pub use placeholder::is_placeholder;
 use prefilter::Prefilter;
 
 /// How far past its keyword's line a multi-line rule (a PEM block) may reach.
 const MULTILINE_WINDOW: usize = 16 * 1024;
-/// Lines longer than this are shown cut around the secret.
-const MAX_LINE_TEXT: usize = 1000;
-const LINE_CONTEXT: usize = 200;
+/// Encoded values decoded per chunk, at most: bounds the work on a file full of base64.
+const MAX_DECODES: usize = 64;
 
 pub struct Engine<'r> {
     rules: &'r RuleSet,
     prefilter: Prefilter,
+    /// Rules with a path and no keywords: they run on every line of the files they name.
+    path_rules: Vec<usize>,
 }
 
 /// A regex match that passed the secret checks, before it becomes a finding.
-struct Candidate {
+pub(crate) struct Candidate {
     rule: usize,
     secret: Range<usize>,
+    /// The rule's whole match, for allowlists on the match.
+    matched: Range<usize>,
+    /// Set when the secret was found in the decoded text of the value at `secret`.
+    decoded: Option<DecodedSecret>,
+}
+
+pub(crate) struct DecodedSecret {
+    secret: String,
+    matched: String,
+    encoding: &'static str,
 }
 
 impl<'r> Engine<'r> {
     pub fn new(rules: &'r RuleSet) -> Engine<'r> {
-        Engine { rules, prefilter: Prefilter::new(rules) }
+        let path_rules = rules
+            .rules()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.spec.keywords.is_empty() && r.spec.path.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        Engine { rules, prefilter: Prefilter::new(rules), path_rules }
     }
 
     pub fn rules(&self) -> &'r RuleSet {
@@ -43,16 +69,62 @@ impl<'r> Engine<'r> {
 
     pub fn scan(&self, chunk: &Chunk<'_>) -> Result<Vec<Finding>, RuleError> {
         let hits = self.prefilter.hits(chunk);
-        let mut candidates = Vec::new();
+        let mut candidates = self.candidates(chunk, &hits.rules)?;
+        self.decoded(chunk, &hits.decode_lines, &mut candidates)?;
+        let candidates = resolve_overlaps(self.rules, candidates);
+        Ok(candidates.iter().map(|c| render::finding(self.rules, chunk, c, &candidates)).collect())
+    }
+
+    fn candidates(&self, chunk: &Chunk<'_>, hits: &[(usize, usize)]) -> Result<Vec<Candidate>, RuleError> {
+        let mut out = Vec::new();
+        let no_generic = gate::skips_generic(&chunk.path);
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let rule = &self.rules.rules()[group[0].0];
+            if (no_generic && rule.is_generic()) || !rule.applies_to(&chunk.path)? {
+                continue;
+            }
             let lines = group.iter().map(|&(_, line)| line);
             for window in windows(chunk, rule, lines) {
-                self.match_window(chunk, group[0].0, window, &mut candidates)?;
+                self.match_window(chunk, group[0].0, window, &mut out)?;
             }
         }
-        let candidates = resolve_overlaps(self.rules, candidates);
-        Ok(candidates.iter().map(|c| self.finding(chunk, c, &candidates)).collect())
+        for &index in &self.path_rules {
+            if self.rules.rules()[index].applies_to(&chunk.path)? {
+                self.match_window(chunk, index, 0..chunk.bytes.len(), &mut out)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Decodes the encoded values on flagged lines and scans each decoded text on its own;
+    /// what it finds is reported at the encoded value.
+    fn decoded(&self, chunk: &Chunk<'_>, lines: &[usize], out: &mut Vec<Candidate>) -> Result<(), RuleError> {
+        let mut budget = MAX_DECODES;
+        for &line in lines {
+            if !chunk.in_scope(line as u32 + 1, line as u32 + 1) {
+                continue;
+            }
+            let span = chunk.line_span(line);
+            for d in decode::candidates(&chunk.bytes[span.clone()]) {
+                if budget == 0 {
+                    return Ok(());
+                }
+                budget -= 1;
+                let inner = Chunk::new(chunk.path.clone(), Cow::Owned(d.text), chunk.provenance.clone());
+                let hits = self.prefilter.hits(&inner);
+                for c in self.candidates(&inner, &hits.rules)? {
+                    let text = |r: Range<usize>| String::from_utf8_lossy(&inner.bytes[r]).into_owned();
+                    let encoded = span.start + d.range.start..span.start + d.range.end;
+                    out.push(Candidate {
+                        rule: c.rule,
+                        secret: encoded.clone(),
+                        matched: encoded,
+                        decoded: Some(DecodedSecret { secret: text(c.secret), matched: text(c.matched), encoding: d.encoding }),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     fn match_window(
@@ -66,18 +138,13 @@ impl<'r> Engine<'r> {
         let regex = rule.regex()?;
         let haystack = &chunk.bytes[window.clone()];
         for caps in regex.captures_iter(haystack) {
-            let m = caps.name("secret").or_else(|| caps.get(0)).expect("group 0 always matches");
+            let whole = caps.get(0).expect("group 0 always matches");
+            let m = caps.name("secret").unwrap_or(whole);
             if m.is_empty() {
                 continue;
             }
             let secret = window.start + m.start()..window.start + m.end();
-            let bytes = &chunk.bytes[secret.clone()];
-            if let Some(min) = rule.spec.entropy {
-                if f64::from(entropy::shannon_entropy(bytes)) < min {
-                    continue;
-                }
-            }
-            if is_placeholder(bytes) {
+            if !accept(rule, chunk, &secret, &caps) {
                 continue;
             }
             let first = chunk.line_index(secret.start) as u32 + 1;
@@ -85,38 +152,52 @@ impl<'r> Engine<'r> {
             if !chunk.in_scope(first, last) {
                 continue;
             }
-            out.push(Candidate { rule: index, secret });
+            let matched = window.start + whole.start()..window.start + whole.end();
+            out.push(Candidate { rule: index, secret, matched, decoded: None });
         }
         Ok(())
     }
+}
 
-    fn finding(&self, chunk: &Chunk<'_>, c: &Candidate, all: &[Candidate]) -> Finding {
-        let rule = &self.rules.rules()[c.rule];
-        let (line, column) = chunk.position(c.secret.start);
-        let last_char = last_char_start(&chunk.bytes, c.secret.clone());
-        let (end_line, end_column) = chunk.position(last_char);
-        let line_span = chunk.line_span(chunk.line_index(c.secret.start));
-        let (line_text, masks, own_mask) = line_text(chunk, line_span, c, all);
-        Finding {
-            rule_id: rule.spec.id.clone(),
-            description: rule.spec.description.clone(),
-            kind: rule.spec.kind,
-            severity: rule.spec.severity,
-            location: Location {
-                path: chunk.path.clone(),
-                line,
-                column,
-                end_line,
-                end_column: end_column + 1,
-            },
-            provenance: chunk.provenance.clone(),
-            secret: String::from_utf8_lossy(&chunk.bytes[c.secret.clone()]).into_owned(),
-            line_text,
-            masks,
-            own_mask,
-            decoded_from: chunk.decoded_from,
+/// The checks a captured secret must pass, cheapest and surest first.
+fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, caps: &Captures<'_>) -> bool {
+    let bytes = &chunk.bytes[secret.clone()];
+    if gate::is_public_test_key(bytes) {
+        return false;
+    }
+    let line = chunk.line_span(chunk.line_index(secret.start));
+    let line_bytes = &chunk.bytes[line.clone()];
+    match rule.spec.checksum.as_deref().and_then(|kind| checksum::verify(kind, bytes)) {
+        Some(true) => return true,
+        Some(false) if gate::says_fake(line_bytes) => return false,
+        _ => {}
+    }
+    let generic = rule.is_generic();
+    if let Some(min) = rule.spec.entropy {
+        // A short password cannot reach a long key's entropy: generic rules scale the bar.
+        let min = if generic { min.min((bytes.len() as f64).log2() - 0.6) } else { min };
+        if gate::entropy(bytes) < min {
+            return false;
         }
     }
+    // A smell's match is code, not a value: only a captured `secret` part can be a stand-in.
+    let value_captured = rule.spec.kind == Kind::Secret || caps.name("secret").is_some();
+    if value_captured && is_placeholder(bytes) {
+        return false;
+    }
+    if generic {
+        let name = caps.name("name").map(|m| m.as_bytes());
+        if line.len() > gate::MAX_GENERIC_LINE || gate::says_fake(line_bytes) {
+            return false;
+        }
+        if !gate::generic_value_ok(bytes, name) || name.is_some_and(gate::names_a_non_secret) {
+            return false;
+        }
+        if gate::is_lookup(&chunk.bytes[line.start..secret.start.max(line.start)]) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The byte ranges a rule's regex runs on: each line with a keyword hit (and the lines after
@@ -147,62 +228,26 @@ fn windows(chunk: &Chunk<'_>, rule: &Rule, lines: impl Iterator<Item = usize>) -
 fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     let generic = |c: &Candidate| rules.rules()[c.rule].is_generic();
     let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let secret = |c: &Candidate| rules.rules()[c.rule].spec.kind == Kind::Secret;
     let specific: Vec<Range<usize>> =
-        candidates.iter().filter(|c| !generic(c)).map(|c| c.secret.clone()).collect();
+        candidates.iter().filter(|c| !generic(c) && secret(c)).map(|c| c.secret.clone()).collect();
     candidates.retain(|c| !generic(c) || !specific.iter().any(|s| overlaps(s, &c.secret)));
-    candidates.sort_by_key(|c| (c.secret.start, c.rule, c.secret.end));
-    candidates.dedup_by(|a, b| a.rule == b.rule && a.secret == b.secret);
-    candidates
-}
-
-fn last_char_start(bytes: &[u8], secret: Range<usize>) -> usize {
-    let mut i = secret.end - 1;
-    while i > secret.start && (bytes[i] & 0b1100_0000) == 0b1000_0000 {
-        i -= 1;
-    }
-    i
-}
-
-/// The line holding the secret's start, cut around it when very long, with the ranges (in the
-/// returned text) of every candidate secret on it.
-fn line_text(
-    chunk: &Chunk<'_>,
-    line: Range<usize>,
-    this: &Candidate,
-    all: &[Candidate],
-) -> (String, Vec<(usize, usize)>, (usize, usize)) {
-    let shown = if line.len() > MAX_LINE_TEXT {
-        let start = this.secret.start.saturating_sub(LINE_CONTEXT).max(line.start);
-        let end = (this.secret.end + LINE_CONTEXT).min(line.end).max(start);
-        start..end
-    } else {
-        line
+    // A credential-file smell says "this file may hold credentials": once per file, and not
+    // at all when a secret in it is reported anyway.
+    let file_smell = |c: &Candidate| {
+        let spec = &rules.rules()[c.rule].spec;
+        spec.kind == Kind::Smell && spec.path.is_some()
     };
-    // This finding's secret first, so an overlapping neighbour cannot displace it.
-    let clip = |r: &Range<usize>| r.start.max(shown.start)..r.end.min(shown.end);
-    let own = clip(&this.secret);
-    let mut cuts: Vec<Range<usize>> = vec![own.clone()];
-    for c in all {
-        let cut = clip(&c.secret);
-        if cut.start < cut.end && !cuts.iter().any(|k| k.start < cut.end && cut.start < k.end) {
-            cuts.push(cut);
-        }
-    }
-    cuts.sort_by_key(|r| r.start);
-    let mut text = String::new();
-    let mut masks = Vec::new();
-    let mut own_mask = (0, 0);
-    let mut at = shown.start;
-    for cut in cuts {
-        text.push_str(&String::from_utf8_lossy(&chunk.bytes[at..cut.start]));
-        let begin = text.len();
-        text.push_str(&String::from_utf8_lossy(&chunk.bytes[cut.clone()]));
-        masks.push((begin, text.len()));
-        if cut == own {
-            own_mask = (begin, text.len());
-        }
-        at = cut.end;
-    }
-    text.push_str(&String::from_utf8_lossy(&chunk.bytes[at..shown.end]));
-    (text, masks, own_mask)
+    let has_secret = candidates.iter().any(secret);
+    let mut seen = Vec::new();
+    candidates.retain(|c| {
+        !file_smell(c) || (!has_secret && !seen.contains(&c.rule) && {
+            seen.push(c.rule);
+            true
+        })
+    });
+    candidates.sort_by_key(|c| (c.secret.start, c.rule, c.secret.end));
+    // One report per secret: the same rule twice, or two generic rules on the same value.
+    candidates.dedup_by(|a, b| a.secret == b.secret && (a.rule == b.rule || (generic(a) && generic(b))));
+    candidates
 }

@@ -1,29 +1,39 @@
 //! Built-in false-alarm checks on a captured secret: documentation placeholders, template
 //! variables, masked values and keyboard runs are not secrets.
 
-/// Words that mark a value as a stand-in. Checked case-insensitively on short secrets only:
-/// in a 1,600-character key body such a word turns up by chance.
+/// Words that mark a value as a stand-in. Words and runs are checked on short secrets only:
+/// a 1,600-character key body holds such a word by chance, and OpenSSH keys hold `AAAAAA`.
 const PLACEHOLDER_WORDS: &[&str] = &[
     "example", "xxxx", "your_", "your-", "yourkey", "placeholder", "changeme", "change_me",
-    "dummy", "sample", "redacted", "fake", "****",
+    "dummy", "sample", "redacted", "fake", "****", "replace_me", "replaceme", "replace-me",
+    "insert_your", "insert-your", "enter_your", "enter-your", "put_your", "put-your",
 ];
 
 /// Template and lookup syntax: the value is filled in elsewhere.
-const TEMPLATE_MARKS: &[&str] = &["<", ">", "${", "{{", "%(", "$("];
+const TEMPLATE_MARKS: &[&str] = &["${", "{{", "%(", "$(", "#{"];
 
-const WORD_CHECK_MAX_LEN: usize = 200;
+const SHORT_SECRET_MAX_LEN: usize = 200;
 const RUN_LEN: usize = 6;
 
 pub fn is_placeholder(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
     let contains = |needle: &str| memchr::memmem::find(&lower, needle.as_bytes()).is_some();
-    if TEMPLATE_MARKS.iter().any(|m| contains(m)) {
+    if TEMPLATE_MARKS.iter().any(|m| contains(m)) || has_angle_name(secret) {
         return true;
     }
-    if secret.len() <= WORD_CHECK_MAX_LEN && PLACEHOLDER_WORDS.iter().any(|w| contains(w)) {
-        return true;
+    if secret.len() > SHORT_SECRET_MAX_LEN {
+        return false;
     }
-    has_run(&lower, |a, b| a == b) || has_run(&lower, |a, b| b == a.wrapping_add(1) && b.is_ascii_alphanumeric())
+    PLACEHOLDER_WORDS.iter().any(|w| contains(w))
+        || has_run(&lower, |a, b| a == b) || has_run(&lower, |a, b| b == a.wrapping_add(1) && b.is_ascii_alphanumeric())
+}
+
+/// `<token>`, `<your key here>`: a name in angle brackets (a bare `<` in a random key is not).
+fn has_angle_name(secret: &[u8]) -> bool {
+    secret.split(|&b| b == b'<').skip(1).any(|after| match after.iter().position(|&b| b == b'>') {
+        Some(end) => end > 0 && after[..end].iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b' ' | b'-' | b'.')),
+        None => false,
+    })
 }
 
 /// Whether `RUN_LEN` consecutive bytes each relate to the one before by `step`.
@@ -71,8 +81,10 @@ mod tests {
     }
 
     #[test]
-    fn long_key_bodies_skip_the_word_check() {
+    fn long_key_bodies_skip_the_word_and_run_checks() {
         let body = format!("{}fake{}", "Qz8".repeat(100), "Lm2".repeat(100));
         assert!(!is_placeholder(body.as_bytes()));
+        let openssh = format!("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW{}", "Qz8".repeat(70));
+        assert!(!is_placeholder(openssh.as_bytes()));
     }
 }

@@ -1,15 +1,35 @@
 //! One Aho-Corasick pass over every rule's keywords tells which rules can match, and on which
-//! lines, before any regex runs.
+//! lines, before any regex runs. The same pass marks the lines whose encoded values are worth
+//! decoding.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::chunk::Chunk;
 use crate::rules::RuleSet;
 
+/// Words that put an encoded value in a credential's context, and the base64 of texts that
+/// are secrets wherever they sit (`-----BEGIN`, `postgres://`, ...) or `://` percent-encoded.
+const DECODE_TRIGGERS: &[&str] = &[
+    "secret", "token", "passw", "pwd", "auth", "credential", "_key", "apikey", "dsn", "conn",
+    "ls0tls1crudjti", "cg9zdgdyzxm6ly", "bw9uz29ky", "bxlzcww6ly", "cmvkaxm6ly", "ahr0chm6ly",
+    "%3a%2f%2f",
+];
+
 pub struct Prefilter {
     automaton: AhoCorasick,
-    /// For each distinct keyword, the rules (indices into the rule set) that list it.
+    /// For each distinct keyword, the rules (indices into the rule set) that list it; the
+    /// decode triggers come last and list none.
     rules_of: Vec<Vec<usize>>,
+    first_trigger: usize,
+}
+
+/// What one pass found.
+#[derive(Default)]
+pub struct Hits {
+    /// Sorted, distinct `(rule index, 0-based line index)` pairs.
+    pub rules: Vec<(usize, usize)>,
+    /// Sorted, distinct 0-based indices of lines with a decode trigger.
+    pub decode_lines: Vec<usize>,
 }
 
 impl Prefilter {
@@ -28,30 +48,39 @@ impl Prefilter {
                 }
             }
         }
+        let first_trigger = keywords.len();
+        keywords.extend(DECODE_TRIGGERS.iter().map(|t| t.to_string()));
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&keywords)
             .expect("keywords are plain non-empty strings, checked when rules load");
-        Prefilter { automaton, rules_of }
+        Prefilter { automaton, rules_of, first_trigger }
     }
 
-    /// Sorted, distinct `(rule index, 0-based line index)` pairs: each line where one of the
-    /// rule's keywords occurs.
-    pub fn hits(&self, chunk: &Chunk<'_>) -> Vec<(usize, usize)> {
-        let mut hits = Vec::new();
+    pub fn hits(&self, chunk: &Chunk<'_>) -> Hits {
+        let mut hits = Hits::default();
         let mut last: Option<(usize, usize)> = None;
         for m in self.automaton.find_overlapping_iter(&*chunk.bytes) {
             let line = chunk.line_index(m.start());
-            for &rule in &self.rules_of[m.pattern().as_usize()] {
+            let pattern = m.pattern().as_usize();
+            if pattern >= self.first_trigger {
+                if hits.decode_lines.last() != Some(&line) {
+                    hits.decode_lines.push(line);
+                }
+                continue;
+            }
+            for &rule in &self.rules_of[pattern] {
                 if last != Some((rule, line)) {
-                    hits.push((rule, line));
+                    hits.rules.push((rule, line));
                     last = Some((rule, line));
                 }
             }
         }
-        hits.sort_unstable();
-        hits.dedup();
+        hits.rules.sort_unstable();
+        hits.rules.dedup();
+        hits.decode_lines.sort_unstable();
+        hits.decode_lines.dedup();
         hits
     }
 }

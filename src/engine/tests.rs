@@ -98,3 +98,114 @@ fn placeholders_and_low_entropy_are_dropped() {
     assert!(scan(&rules, "token = \"aaaabbbbaaaabbbb\"\n").is_empty());
     assert!(scan(&rules, "x = 'dmo_XXXXXXXXXXXXXXXXXXXX'\n").is_empty());
 }
+
+/// The built-in catalogue, for the suppression tests below.
+fn builtin() -> RuleSet {
+    RuleSet::builtin().expect("built-in rules load")
+}
+
+fn scan_at(rules: &RuleSet, path: &str, text: &str) -> Vec<crate::finding::Finding> {
+    let chunk = Chunk::new(path.into(), Cow::Borrowed(text.as_bytes()), Provenance::File);
+    Engine::new(rules).scan(&chunk).expect("scan")
+}
+
+fn rule_ids(found: &[crate::finding::Finding]) -> Vec<&str> {
+    found.iter().map(|f| f.rule_id.as_str()).collect()
+}
+
+#[test]
+fn lock_files_and_minified_assets_skip_generic_rules() {
+    let rules = builtin();
+    let line = "  \"token\": \"Qm8xZ2Fw3kLr9TzWv4Yp7Nc1\",\n";
+    assert_eq!(rule_ids(&scan_at(&rules, "app/config.json", line)), ["generic-secret-assignment"]);
+    for path in ["package-lock.json", "web/yarn.lock", "Cargo.lock", "go.sum", "poetry.lock", "dist/app.min.js"] {
+        assert!(scan_at(&rules, path, line).is_empty(), "{path}");
+    }
+}
+
+#[test]
+fn secrets_read_from_elsewhere_are_not_secrets() {
+    let rules = builtin();
+    for line in [
+        "password = os.environ.get(\"DB_PASS\", \"Xk9#mQ2vLr7w\")",
+        "const token = process.env.TOKEN || \"Qm8xZ2Fw3kLr9Tz\";",
+        "  password: ${{ secrets.DB_PASSWORD }}",
+        "API_TOKEN=$API_TOKEN_FROM_VAULT",
+        "password: \"{db_password}\"",
+    ] {
+        assert!(scan_at(&rules, "f", line).is_empty(), "{line}");
+    }
+}
+
+#[test]
+fn uuids_ids_and_names_that_are_not_secrets_are_skipped() {
+    let rules = builtin();
+    for line in [
+        "secret_id = \"3f2b8c4e-9a1d-4e6f-b7c2-5d8e1f0a9b3c\"",
+        "CACHE_KEY = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b\"",
+        "secret_name = \"prod/db/credentials\"",
+        "token_url = \"https://auth.acme.io/oauth/token\"",
+        "test_token = \"test_Qm8xZ2Fw3k\"",
+        "DB_PASSWORD=P@ssw0rd123",
+    ] {
+        assert!(scan_at(&rules, "f", line).is_empty(), "{line}");
+    }
+    // The same UUID under a name that says it is the secret is reported.
+    assert_eq!(scan_at(&rules, "f", "api_token = \"3f2b8c4e-9a1d-4e6f-b7c2-5d8e1f0a9b3c\"").len(), 1);
+}
+
+#[test]
+fn documented_public_test_keys_are_skipped() {
+    let rules = builtin();
+    let stripe = format!("STRIPE_KEY={}{}", "sk_test_", "4eC39HqLyjWDarjtT1zdp7dc");
+    assert!(scan_at(&rules, "f", &stripe).is_empty());
+}
+
+#[test]
+fn a_checksum_decides_a_fake_looking_github_token() {
+    let rules = builtin();
+    // Valid CRC-32 tail: reported even on a line that says "fake".
+    let valid = "ghp_Kq8Zr2Lm4Xw9Tb6Ny1Vc3Hd7Jf5Gp0";
+    let valid = format!("{valid}{}", github_tail(valid));
+    assert_eq!(rule_ids(&scan_at(&rules, "f", &format!("token = \"{valid}\"  # fake"))), ["github-pat-classic"]);
+    // A broken checksum is still reported (hand-made test tokens look like this), unless the
+    // line says it is a stand-in.
+    let broken = "ghp_Kq8Zr2Lm4Xw9Tb6Ny1Vc3Hd7Jf5Gp0Qz7Wk3";
+    assert_eq!(scan_at(&rules, "f", &format!("token = \"{broken}\"")).len(), 1);
+    assert!(scan_at(&rules, "f", &format!("token = \"{broken}\"  # fake token for the docs")).is_empty());
+}
+
+fn github_tail(token: &str) -> String {
+    const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut n = super::checksum::crc32(&token.as_bytes()[4..]);
+    let mut out = vec![b'0'; 6];
+    for slot in out.iter_mut().rev() {
+        *slot = B62[(n % 62) as usize];
+        n /= 62;
+    }
+    String::from_utf8(out).expect("ascii")
+}
+
+#[test]
+fn base64_values_are_decoded_and_reported_where_they_are() {
+    let rules = builtin();
+    // base64 of "postgres://app:Xk9mQ2vLr7wZ@db.internal/orders"
+    let text = "kind: Secret\ndata:\n  DATABASE_URL: cG9zdGdyZXM6Ly9hcHA6WGs5bVEydkxyN3daQGRiLmludGVybmFsL29yZGVycw==\n";
+    let found = scan_at(&rules, "k8s/secret.yaml", text);
+    assert_eq!(rule_ids(&found), ["url-with-password"]);
+    let f = &found[0];
+    assert_eq!((f.location.line, f.location.column), (3, 17));
+    assert_eq!(f.secret, "Xk9mQ2vLr7wZ");
+    assert_eq!(f.decoded_from, Some("base64-decoded"));
+    // Percent-encoded too.
+    let found = scan_at(&rules, "f", "redirect_token=postgres%3A%2F%2Fapp%3AXk9mQ2vLr7wZ%40db.internal%2Forders\n");
+    assert!(found.iter().any(|f| f.decoded_from == Some("percent-decoded")), "{:?}", rule_ids(&found));
+}
+
+#[test]
+fn path_rules_apply_only_to_their_files() {
+    let rules = builtin();
+    let pgpass = "db.acme.internal:5432:orders:orders_rw:Xk9mQ2vLr7wZp4\n";
+    assert_eq!(rule_ids(&scan_at(&rules, "home/ops/.pgpass", pgpass)), ["generic-pgpass"]);
+    assert!(scan_at(&rules, "notes.txt", pgpass).is_empty());
+}

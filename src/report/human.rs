@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::{shown_secret, Options, Summary};
+use crate::chunk::Provenance;
 use crate::finding::Finding;
 
 const RED: &str = "\x1b[1;31m";
@@ -46,6 +47,10 @@ fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint)
     )?;
     let decoded = f.decoded_from.map(|e| format!(" (found in {e} text)")).unwrap_or_default();
     writeln!(out, "  {}{decoded}", f.description)?;
+    if let Provenance::Commit(c) = &f.provenance {
+        let short = &c.id[..c.id.len().min(12)];
+        writeln!(out, "  commit {short} by {} <{}> on {}: {}", c.author, c.email, c.date, c.summary)?;
+    }
 
     let (line, own) = f.render_line(options.redact);
     let lead = line[..own.start].chars().count();
@@ -76,7 +81,8 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
         (b, w) => format!("{b} blocking {}, {w} {}", plural(b, "finding", "findings"), plural(w, "warning", "warnings")),
     };
     let n = summary.scanned;
-    parts.push(format!("{head} in {n} {}{} scanned", summary.scope, plural(n, "file", "files")));
+    let (one, many) = summary.items.unwrap_or(("file", "files"));
+    parts.push(format!("{head} in {n} {}{} scanned", summary.scope, plural(n, one, many)));
     if summary.allowed_inline > 0 {
         parts.push(format!("{} allowed inline", summary.allowed_inline));
     }

@@ -28,32 +28,66 @@ struct Record<'a> {
     source: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     decoded_from: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    /// Position of the commit in the oldest-first walk, so `merge` keeps the earliest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit_seq: Option<u32>,
 }
 
 pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io::Result<()> {
-    let records: Vec<Record<'_>> = findings
-        .iter()
-        .map(|f| Record {
-            rule_id: &f.rule_id,
-            description: &f.description,
-            kind: f.kind,
-            severity: f.severity,
-            file: &f.location.path,
-            line: f.location.line,
-            column: f.location.column,
-            end_line: f.location.end_line,
-            end_column: f.location.end_column,
-            secret: shown_secret(f, options),
-            redacted: options.redact,
-            line_text: f.render_line(options.redact).0,
-            fingerprint: f.fingerprint(),
-            source: match f.provenance {
-                Provenance::File => "file",
-                Provenance::Staged => "staged",
-            },
-            decoded_from: f.decoded_from,
-        })
-        .collect();
+    let records: Vec<Record<'_>> = findings.iter().map(|f| record(f, options)).collect();
     serde_json::to_writer_pretty(&mut *out, &records)?;
     writeln!(out)
+}
+
+/// One compact object per line, written as it goes.
+pub fn write_lines(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io::Result<()> {
+    for finding in findings {
+        serde_json::to_writer(&mut *out, &record(finding, options))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn record<'a>(f: &'a Finding, options: &Options) -> Record<'a> {
+    let commit = match &f.provenance {
+        Provenance::Commit(c) => Some(&**c),
+        Provenance::File | Provenance::Staged => None,
+    };
+    Record {
+        rule_id: &f.rule_id,
+        description: &f.description,
+        kind: f.kind,
+        severity: f.severity,
+        file: &f.location.path,
+        line: f.location.line,
+        column: f.location.column,
+        end_line: f.location.end_line,
+        end_column: f.location.end_column,
+        secret: shown_secret(f, options),
+        redacted: options.redact,
+        line_text: f.render_line(options.redact).0,
+        fingerprint: f.fingerprint(),
+        source: match f.provenance {
+            Provenance::File => "file",
+            Provenance::Staged => "staged",
+            Provenance::Commit(_) => "commit",
+        },
+        decoded_from: f.decoded_from,
+        commit: commit.map(|c| c.id.as_str()),
+        author: commit.map(|c| c.author.as_str()),
+        email: commit.map(|c| c.email.as_str()),
+        date: commit.map(|c| c.date.as_str()),
+        summary: commit.map(|c| c.summary.as_str()),
+        commit_seq: commit.map(|c| c.seq),
+    }
 }

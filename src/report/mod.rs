@@ -2,6 +2,7 @@
 
 mod human;
 mod json;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -11,6 +12,10 @@ use crate::finding::Finding;
 pub enum Format {
     Human,
     Json,
+    /// One JSON object per line, for streaming very large results.
+    Jsonl,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +31,8 @@ pub struct Summary {
     /// What kind of file was scanned, as an adjective: "staged ", or "" for files on disk.
     pub scope: &'static str,
     pub scanned: usize,
+    /// What was scanned, singular and plural, when not files ("blob", "blobs").
+    pub items: Option<(&'static str, &'static str)>,
     pub skipped_binary: usize,
     pub skipped_large: usize,
     pub allowed_inline: usize,
@@ -40,6 +47,8 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
     match options.format {
         Format::Human => human::write(out, findings, summary, options),
         Format::Json => json::write(out, findings, options),
+        Format::Jsonl => json::write_lines(out, findings, options),
+        Format::Sarif => sarif::write(out, findings, options),
     }
 }
 

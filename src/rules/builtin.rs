@@ -1,4 +1,10 @@
-//! The pattern files built into the binary: `(origin, text)` for every `patterns/*.toml`,
-//! listed by `build.rs` in name order.
+//! The pattern files built into the binary, converted to JSON by `build.rs` (in name order).
+
+/// One `patterns/*.toml` file: whole, and without its examples.
+pub struct BuiltinFile {
+    pub origin: &'static str,
+    pub full: &'static str,
+    pub lean: &'static str,
+}
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));

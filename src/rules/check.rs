@@ -81,13 +81,15 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
         return vec![e.to_string()];
     }
     let engine = Engine::new(&alone);
-    let found = |text: &str| -> Result<usize, String> {
-        let chunk = Chunk::new("example".into(), Cow::Borrowed(text.as_bytes()), Provenance::File);
+    let found = |example: &str| -> Result<usize, String> {
+        let (path, text) = split_path(example);
+        let chunk = Chunk::new(path.into(), Cow::Borrowed(text.as_bytes()), Provenance::File);
         engine.scan(&chunk).map(|f| f.len()).map_err(|e| e.to_string())
     };
     for (i, example) in rule.spec.examples.iter().enumerate() {
-        let lower = example.to_lowercase();
-        if !rule.spec.keywords.iter().any(|k| lower.contains(k.as_str())) {
+        let lower = split_path(example).1.to_lowercase();
+        let path_only = rule.spec.keywords.is_empty() && rule.spec.path.is_some();
+        if !path_only && !rule.spec.keywords.iter().any(|k| lower.contains(k.as_str())) {
             failures.push(format!("example {} holds none of the keywords, so the prefilter never reaches the regex", i + 1));
         }
         match found(example) {
@@ -104,4 +106,13 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
         }
     }
     failures
+}
+
+/// An example whose first line is `@path PATH` is scanned as the file PATH (for rules with a
+/// `path`); any other example as a file named `example`.
+fn split_path(example: &str) -> (&str, &str) {
+    match example.strip_prefix("@path ").and_then(|rest| rest.split_once('\n')) {
+        Some((path, text)) => (path.trim(), text),
+        None => ("example", example),
+    }
 }

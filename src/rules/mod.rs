@@ -62,6 +62,13 @@ pub struct RuleSpec {
     pub entropy: Option<f64>,
     #[serde(default)]
     pub multiline: bool,
+    /// A regex on the chunk's path: the rule applies only to files it matches. A rule with a
+    /// path and no keywords runs on every line of those files.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// A checksum the secret carries (`github-crc32`), verified by the engine.
+    #[serde(default)]
+    pub checksum: Option<String>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
@@ -90,11 +97,12 @@ pub struct Rule {
     /// Where the rule came from, for messages (`patterns/github.toml`).
     pub origin: String,
     regex: OnceLock<Result<Regex, String>>,
+    path: OnceLock<Result<Option<regex::Regex>, String>>,
 }
 
 impl Rule {
     pub fn new(spec: RuleSpec, origin: impl Into<String>) -> Rule {
-        Rule { spec, origin: origin.into(), regex: OnceLock::new() }
+        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new() }
     }
 
     pub fn id(&self) -> &str {
@@ -115,7 +123,10 @@ impl Rule {
     pub fn regex(&self) -> Result<&Regex, RuleError> {
         self.regex
             .get_or_init(|| {
+                // ASCII classes: secrets are ASCII, and Unicode-aware `\w`, `\s` and `(?i)`
+                // compile to automata many times larger, paid on every commit.
                 regex::bytes::RegexBuilder::new(&self.spec.regex)
+                    .unicode(false)
                     .size_limit(32 * 1024 * 1024)
                     .build()
                     .map_err(|e| e.to_string())
@@ -123,7 +134,23 @@ impl Rule {
             .as_ref()
             .map_err(|msg| RuleError::Regex { id: self.spec.id.clone(), msg: msg.clone() })
     }
+
+    /// Whether the rule applies to a file at `path` (always, for a rule without `path`).
+    pub fn applies_to(&self, path: &str) -> Result<bool, RuleError> {
+        let compiled = self
+            .path
+            .get_or_init(|| match &self.spec.path {
+                None => Ok(None),
+                Some(p) => regex::Regex::new(p).map(Some).map_err(|e| e.to_string()),
+            })
+            .as_ref()
+            .map_err(|msg| RuleError::Regex { id: self.spec.id.clone(), msg: format!("path: {msg}") })?;
+        Ok(compiled.as_ref().map_or(true, |re| re.is_match(path)))
+    }
 }
+
+/// The checksums a rule may name in `checksum`.
+pub const CHECKSUMS: &[&str] = &["github-crc32"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
@@ -145,10 +172,24 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// The rules built into the binary.
+    /// The rules built into the binary, with their examples (for `rules test` and `show`).
     pub fn builtin() -> Result<RuleSet, RuleError> {
+        RuleSet::from_builtin(|f| f.full)
+    }
+
+    /// The rules built into the binary without their examples: what a scan needs, read faster.
+    pub fn builtin_for_scan() -> Result<RuleSet, RuleError> {
+        RuleSet::from_builtin(|f| f.lean)
+    }
+
+    fn from_builtin(text: impl Fn(&builtin::BuiltinFile) -> &'static str) -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
-        for (origin, text) in builtin::FILES {
-            set.add_file(origin, text)?;
+        for file in builtin::FILES {
+            let parsed: RuleFile = serde_json::from_str(text(file))
+                .map_err(|e| RuleError::Parse { origin: file.origin.to_string(), msg: format!(" {e}") })?;
+            for spec in parsed.rules {
+                set.add(Rule::new(spec, file.origin))?;
+            }
         }
         Ok(set)
     }
@@ -187,6 +228,23 @@ impl RuleSet {
         self.rules.iter().find(|r| r.id() == id)
     }
 
+    /// For config overrides of severity and entropy (not the regex: it may be compiled).
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Rule> {
+        self.rules.iter_mut().find(|r| r.id() == id)
+    }
+
+    /// Drops a rule; whether it was there.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let before = self.rules.len();
+        self.rules.retain(|r| r.id() != id);
+        self.rules.len() != before
+    }
+
+    /// Every rule id, for "did you mean" suggestions.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(Rule::id)
+    }
+
     pub fn len(&self) -> usize {
         self.rules.len()
     }
@@ -210,8 +268,13 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
     if !id_ok {
         return Err(invalid("the id must be kebab-case: lowercase letters, digits and `-`"));
     }
-    if rule.spec.keywords.is_empty() {
-        return Err(invalid("a rule needs at least one keyword, or the prefilter never wakes it"));
+    if rule.spec.keywords.is_empty() && rule.spec.path.is_none() {
+        return Err(invalid("a rule needs at least one keyword (or a path), or the prefilter never wakes it"));
+    }
+    if let Some(c) = &rule.spec.checksum {
+        if !CHECKSUMS.contains(&c.as_str()) {
+            return Err(invalid(&format!("unknown checksum `{c}` (known: {})", CHECKSUMS.join(", "))));
+        }
     }
     if rule.spec.keywords.iter().any(|k| k.trim().is_empty()) {
         return Err(invalid("a keyword is empty"));

@@ -1,6 +1,8 @@
 //! Inputs: where chunks come from. Sources know nothing of rules or the engine.
 
 pub mod files;
+pub mod history;
+pub mod push;
 pub mod repo;
 pub mod staged;
 

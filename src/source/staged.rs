@@ -1,16 +1,19 @@
-//! The staged changes: HEAD's tree against the index git is committing. Each changed file
-//! becomes a chunk of its staged content, scoped to the lines the commit adds.
+//! The staged changes: HEAD against the index git is committing. Each changed file becomes a
+//! chunk of its staged content, scoped to the lines the commit adds.
 //!
-//! The index is the one named by `GIT_INDEX_FILE` when set: `git commit -a` and
-//! `git commit -- <path>` commit a temporary index and tell hooks where it is.
+//! The diff itself comes from `git diff --cached`: git reads the index without re-hashing it
+//! and skips unchanged folders through its cache-tree, which keeps a commit hook near git's
+//! own speed on a large repository (libgit2 verified and re-mapped the whole index first:
+//! 10x slower on a 25,000-file index). It also follows `GIT_INDEX_FILE`, which `git commit -a`
+//! and `git commit -- <path>` use for their temporary index. Blob contents are read with git2.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{bail, Context, Result};
-use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, FileMode, Index, Repository, Tree};
+use git2::{Oid, Repository};
 
 use super::{Skip, MAX_FILE_SIZE};
 use crate::chunk::{is_binary, Chunk, Provenance};
@@ -21,100 +24,188 @@ pub struct Staged {
     pub skipped: Vec<(String, Skip)>,
 }
 
+/// One file of the diff: where its staged blob is and which new lines it adds.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct FileDiff {
+    path: String,
+    blob: Option<String>,
+    mode: Option<String>,
+    added: Vec<Range<u32>>,
+    binary: bool,
+}
+
 /// Reads the staged changes of the repository around the current directory. With `only`,
 /// just those paths (relative to the work-tree root, as git hands them to hooks).
 pub fn read(only: &[PathBuf]) -> Result<Staged> {
     let repo = Repository::open_from_env().context("not inside a git repository")?;
-    if repo.is_bare() {
+    let Some(root) = repo.workdir().map(Path::to_path_buf) else {
         bail!("`staged` needs a work tree, and {} is a bare repository", repo.path().display());
-    }
-    let index = open_index(&repo)?;
-    let head = head_tree(&repo)?;
-    let mut options = DiffOptions::new();
-    options.context_lines(0).interhunk_lines(0).ignore_submodules(true).include_typechange(true);
-    if !only.is_empty() {
-        options.disable_pathspec_match(true);
-        for path in only {
-            options.pathspec(path);
+    };
+    if let Some(index) = std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty()) {
+        if !Path::new(&index).is_file() {
+            bail!("GIT_INDEX_FILE names {}, which does not exist", Path::new(&index).display());
         }
     }
-    let mut diff = repo
-        .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options))
-        .context("cannot diff HEAD against the index")?;
-    diff.find_similar(Some(DiffFindOptions::new().renames(true)))
-        .context("cannot detect renames in the staged changes")?;
-
-    // Added-line ranges per delta, from the zero-context hunks: every new-side line of such a
-    // hunk is an added line.
-    let scopes: RefCell<Vec<Vec<Range<u32>>>> = RefCell::new(vec![Vec::new(); diff.deltas().len()]);
-    let delta_index = RefCell::new(0usize);
-    diff.foreach(
-        &mut |_, _| {
-            *delta_index.borrow_mut() += 1;
-            true
-        },
-        None,
-        Some(&mut |_, hunk| {
-            let i = *delta_index.borrow() - 1;
-            if hunk.new_lines() > 0 {
-                let start = hunk.new_start();
-                scopes.borrow_mut()[i].push(start..start + hunk.new_lines());
-            }
-            true
-        }),
-        None,
-    )
-    .context("cannot read the staged diff")?;
-    let scopes = scopes.into_inner();
-
+    let diff = git_diff(&root, only)?;
     let mut staged = Staged { chunks: Vec::new(), skipped: Vec::new() };
-    for (delta, scope) in diff.deltas().zip(scopes) {
-        if !matches!(delta.status(), Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange) {
-            continue;
-        }
-        let file = delta.new_file();
-        if !matches!(file.mode(), FileMode::Blob | FileMode::BlobExecutable) || file.id().is_zero() {
-            continue; // symlinks, submodules, intent-to-add entries
-        }
-        let path = file.path().map(|p| super::display_path(p)).unwrap_or_default();
-        let blob = repo.find_blob(file.id()).with_context(|| format!("cannot read the staged blob of {path}"))?;
+    for file in parse(&diff) {
+        let regular = matches!(file.mode.as_deref(), Some("100644" | "100755"));
+        let Some(blob) = file.blob.as_deref().filter(|b| regular && b.bytes().any(|c| c != b'0')) else {
+            continue; // deleted, symlink, submodule, or intent-to-add
+        };
+        let oid = Oid::from_str(blob).with_context(|| format!("git printed a bad blob id for {}", file.path))?;
+        let blob = repo.find_blob(oid).with_context(|| format!("cannot read the staged blob of {}", file.path))?;
         if blob.size() as u64 > MAX_FILE_SIZE {
-            staged.skipped.push((path, Skip::TooLarge));
+            staged.skipped.push((file.path, Skip::TooLarge));
             continue;
         }
         let bytes = blob.content();
-        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         if is_binary(bytes) {
-            staged.skipped.push((path, Skip::Binary));
+            staged.skipped.push((file.path, Skip::Binary));
             continue;
         }
-        let chunk = Chunk::new(path, Cow::Owned(bytes.to_vec()), Provenance::Staged);
-        // git diffs UTF-16 as binary and gives no hunks: judge the whole staged file then.
-        staged.chunks.push(if utf16 { chunk } else { chunk.with_scope(scope) });
+        let chunk = Chunk::new(file.path, Cow::Owned(bytes.to_vec()), Provenance::Staged);
+        // git diffs UTF-16 text as binary and gives no hunks: judge the whole staged file.
+        staged.chunks.push(if file.binary { chunk } else { chunk.with_scope(file.added) });
     }
     Ok(staged)
 }
 
-/// The index git is committing: `GIT_INDEX_FILE` (relative to the current directory, which
-/// is the work-tree root in a hook) or the repository's own.
-fn open_index(repo: &Repository) -> Result<Index> {
-    match std::env::var_os("GIT_INDEX_FILE") {
-        Some(path) if !path.is_empty() => {
-            let path = Path::new(&path);
-            if !path.is_file() {
-                bail!("GIT_INDEX_FILE names {}, which does not exist", path.display());
-            }
-            Index::open(path).with_context(|| format!("cannot open the index named by GIT_INDEX_FILE ({})", path.display()))
-        }
-        _ => repo.index().context("cannot open the repository's index"),
+fn git_diff(root: &Path, only: &[PathBuf]) -> Result<Vec<u8>> {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(root)
+        .args(["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "--literal-pathspecs", "diff", "--cached"])
+        .args(["--no-color", "--no-ext-diff", "--no-textconv", "--full-index", "-U0", "-M", "--ignore-submodules"])
+        .args(["--src-prefix=a/", "--dst-prefix=b/", "--"])
+        .args(only);
+    let out = cmd.output().context("cannot run git (is it installed and on PATH?)")?;
+    if !out.status.success() {
+        let cause = String::from_utf8_lossy(&out.stderr);
+        bail!("git diff --cached failed: {}", cause.lines().next().unwrap_or("no message").trim());
     }
+    Ok(out.stdout)
 }
 
-/// HEAD's tree, or `None` before the first commit (everything staged is then added).
-fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>> {
-    match repo.head() {
-        Ok(head) => Ok(Some(head.peel_to_tree().context("HEAD does not point to a tree")?)),
-        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
-        Err(e) => Err(e).context("cannot read HEAD"),
+/// Parses `git diff -U0 --full-index` output: per file, its new path, mode and blob id, and
+/// the new-side line ranges of its hunks (with no context, every such line is added).
+fn parse(diff: &[u8]) -> Vec<FileDiff> {
+    let mut files: Vec<FileDiff> = Vec::new();
+    let mut in_header = false;
+    for line in diff.split(|&b| b == b'\n') {
+        if line.starts_with(b"diff --git ") {
+            files.push(FileDiff::default());
+            in_header = true;
+            continue;
+        }
+        let Some(file) = files.last_mut() else { continue };
+        if line.starts_with(b"@@ ") {
+            in_header = false;
+            if let Some(range) = hunk_new_range(line) {
+                file.added.push(range);
+            }
+            continue;
+        }
+        if !in_header {
+            continue; // hunk content: `+`, `-` or `\` lines
+        }
+        let text = String::from_utf8_lossy(line);
+        if let Some(rest) = text.strip_prefix("index ") {
+            let mut parts = rest.split_whitespace();
+            file.blob = parts.next().and_then(|ids| ids.split_once("..")).map(|(_, new)| new.to_string());
+            if let Some(mode) = parts.next() {
+                file.mode = Some(mode.to_string());
+            }
+        } else if let Some(mode) = text.strip_prefix("new file mode ").or_else(|| text.strip_prefix("new mode ")) {
+            file.mode = Some(mode.trim().to_string());
+        } else if let Some(path) = text.strip_prefix("+++ ") {
+            // git ends the name with a tab when it holds a space, for patch(1).
+            file.path = unquote(path.strip_suffix('\t').unwrap_or(path)).strip_prefix("b/").map(str::to_string).unwrap_or_default();
+        } else if text.starts_with("Binary files ") {
+            file.binary = true;
+            if let Some(path) = text.strip_suffix(" differ").and_then(|t| t.rsplit_once(" and ")).map(|(_, p)| p) {
+                file.path = unquote(path).strip_prefix("b/").map(str::to_string).unwrap_or_default();
+            }
+        }
+    }
+    files.retain(|f| !f.path.is_empty());
+    files
+}
+
+/// `@@ -a,b +c,d @@` -> `c..c+d` (a missing count means 1).
+fn hunk_new_range(line: &[u8]) -> Option<Range<u32>> {
+    let text = std::str::from_utf8(line).ok()?;
+    let new = text.split_whitespace().find(|w| w.starts_with('+'))?.trim_start_matches('+');
+    let (start, count) = match new.split_once(',') {
+        Some((s, c)) => (s.parse::<u32>().ok()?, c.parse::<u32>().ok()?),
+        None => (new.parse::<u32>().ok()?, 1),
+    };
+    (count > 0).then_some(start..start + count)
+}
+
+/// git quotes a path holding a quote, backslash or control character C-style.
+fn unquote(path: &str) -> String {
+    let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
+        return path.to_string();
+    };
+    let mut bytes = Vec::with_capacity(inner.len());
+    let mut chars = inner.bytes();
+    while let Some(b) = chars.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match chars.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(b'a') => bytes.push(7),
+            Some(b'b') => bytes.push(8),
+            Some(b'f') => bytes.push(12),
+            Some(b'v') => bytes.push(11),
+            Some(b'r') => bytes.push(b'\r'),
+            Some(d @ b'0'..=b'3') => {
+                let rest: Vec<u8> = chars.by_ref().take(2).collect();
+                let digits = [d, *rest.first().unwrap_or(&b'0'), *rest.get(1).unwrap_or(&b'0')];
+                let value = digits.iter().fold(0u32, |acc, &c| acc * 8 + u32::from(c - b'0'));
+                bytes.push(value as u8);
+            }
+            Some(other) => bytes.push(other),
+            None => {}
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_hunks_modes_renames_and_binaries() {
+        let diff = b"diff --git a/a.py b/a.py\n\
+index 1111111111111111111111111111111111111111..2222222222222222222222222222222222222222 100644\n\
+--- a/a.py\n+++ b/a.py\n@@ -2,0 +3,2 @@ def f():\n+x\n+diff --git a/fake b/fake\n@@ -9 +10 @@\n-y\n+z\n@@ -20,3 +21,0 @@\n-gone\n\
+diff --git a/old name.txt b/new \"q\".txt\nsimilarity index 90%\nrename from old name.txt\nrename to new \"q\".txt\n\
+index 3333333333333333333333333333333333333333..4444444444444444444444444444444444444444 100644\n\
+--- a/old name.txt\n+++ \"b/new \\\"q\\\".txt\"\n@@ -1 +1 @@\n-a\n+b\n\
+diff --git a/u16.txt b/u16.txt\nnew file mode 100644\n\
+index 0000000000000000000000000000000000000000..5555555555555555555555555555555555555555\n\
+Binary files /dev/null and b/u16.txt differ\n";
+        let files = parse(diff);
+        assert_eq!(files.len(), 3);
+        assert_eq!(files[0].path, "a.py");
+        assert_eq!(files[0].added, vec![3..5, 10..11]);
+        assert_eq!(files[0].mode.as_deref(), Some("100644"));
+        assert_eq!(files[1].path, "new \"q\".txt");
+        assert_eq!(files[1].blob.as_deref(), Some("4444444444444444444444444444444444444444"));
+        assert_eq!(files[2].path, "u16.txt");
+        assert!(files[2].binary);
+        assert_eq!(files[2].mode.as_deref(), Some("100644"));
+    }
+
+    #[test]
+    fn unquotes_c_style_paths() {
+        assert_eq!(unquote("\"b/tab\\there\""), "b/tab\there");
+        assert_eq!(unquote("\"b/caf\\303\\251\""), "b/café");
+        assert_eq!(unquote("b/plain name"), "b/plain name");
     }
 }

@@ -5,7 +5,9 @@ use crate::util::{github_token, stdout, text, TestRepo};
 
 /// A second fake token, distinct from `github_token()`.
 fn other_token() -> String {
-    format!("ghp_{}", "Wd4Kx8Pq2Lm6Zr0Tv3Hy7Bn1Cs5Fj9Ge2Ua4M")
+    let token = format!("ghp_{}", "Wd4Kx8Pq2Lm6Zr0Tv3Hy7Bn1Cs5Fj9Ge2Ua4");
+    assert_eq!(token.len(), 40, "ghp_ and 36 characters");
+    token
 }
 
 fn legacy_repo() -> TestRepo {

@@ -10,3 +10,7 @@ mod report;
 mod rules;
 mod config;
 mod adopt;
+mod history;
+mod push;
+mod sarif;
+mod corpus;

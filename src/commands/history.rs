@@ -1,0 +1,175 @@
+//! `leakguard history [RANGE...]`: every distinct blob of the selected history, scanned once
+//! in parallel; each finding attributed to the commit and path that introduced it.
+//!
+//! A secret that stays in a file while the file is edited is in many blobs; it is reported
+//! once per path, from the blob that introduced it (the earliest in the oldest-first walk).
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::chunk::Provenance;
+use crate::cli::{Common, HistoryArgs};
+use crate::engine::Engine;
+use crate::finding::Finding;
+use crate::report::Summary;
+use crate::source::history::{Event, History, Selection, Shard, Stats};
+use crate::ExitStatus;
+
+pub fn run(common: &Common, args: &HistoryArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let root = super::root()?;
+    let setup = super::setup(common, &root, &root)?;
+    let selection = Selection { ranges: args.ranges.clone(), since: args.since.clone(), branches: args.branches.clone() };
+    let mut history = History::load(&selection, shard)?;
+
+    let engine = Engine::new(&setup.rules);
+    let found: Mutex<Vec<(usize, Finding)>> = Mutex::new(Vec::new());
+    let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let visit = |event: Event<'_>| match event {
+        Event::Chunk { blob, chunk } => match engine.scan(&chunk) {
+            Ok(matches) if matches.is_empty() => {}
+            Ok(matches) => found.lock().expect("no scan thread panicked").extend(matches.into_iter().map(|m| (blob, m))),
+            Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", chunk.path)),
+        },
+        Event::Skipped(_) => {}
+        Event::Error(message) => errors.lock().expect("no scan thread panicked").push(message),
+    };
+    let progress = Progress { total: history.blobs.len() as u64, done: AtomicU64::new(0), bytes: AtomicU64::new(0) };
+    let tick = |size: u64| {
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        progress.bytes.fetch_add(size, Ordering::Relaxed);
+    };
+    if common.quiet || !std::io::stderr().is_terminal() {
+        history.scan(args.max_blob_size, &visit, &tick);
+    } else {
+        // The scan runs on other threads; this one draws, through `err`, which it holds.
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            let worker = scope.spawn(|| history.scan(args.max_blob_size, &visit, &tick));
+            let start = Instant::now();
+            let mut last = start;
+            while !worker.is_finished() {
+                std::thread::sleep(Duration::from_millis(20));
+                if last.elapsed() >= Duration::from_millis(250) {
+                    last = Instant::now();
+                    progress.draw(err, start.elapsed())?;
+                }
+            }
+            write!(err, "\r\x1b[K")?;
+            worker.join().expect("the scan thread does not panic");
+            Ok(())
+        })?;
+    }
+
+    let matches = attribute(&history, found.into_inner().expect("no scan thread panicked"))?;
+    let errors = errors.into_inner().expect("no scan thread panicked");
+    for message in &errors {
+        writeln!(err, "leakguard: error: {message}")?;
+    }
+    let stats = &history.stats;
+    if stats.submodules > 0 {
+        writeln!(err, "leakguard: note: {} submodule entries skipped; scan those repositories on their own", stats.submodules)?;
+    }
+    if args.stats {
+        write_stats(err, stats)?;
+    }
+    let summary = Summary {
+        scope: "",
+        items: Some(("blob", "blobs")),
+        scanned: stats.scanned,
+        skipped_binary: stats.skipped_binary,
+        skipped_large: stats.skipped_large,
+        ..Summary::default()
+    };
+    super::finish(common, &setup.filters, matches, summary, !errors.is_empty(), out)
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<Shard> {
+    let parsed = text.split_once('/').and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)));
+    match parsed {
+        Some((index, count)) if index >= 1 && index <= count => Ok(Shard { index, count }),
+        _ => bail!("--shard {text}: expected K/N with 1 <= K <= N, as in --shard 2/8"),
+    }
+}
+
+/// One finding per path of the blob it was found in, attributed to the commit that introduced
+/// the blob; of the findings of one (rule, secret, path), only those of the earliest blob.
+fn attribute(history: &History, found: Vec<(usize, Finding)>) -> Result<Vec<Finding>> {
+    let mut spread: Vec<(u32, usize, Finding)> = Vec::with_capacity(found.len());
+    for (blob, finding) in found {
+        let seq = history.blobs[blob].seq;
+        for path in history.paths(blob) {
+            let mut f = finding.clone();
+            f.location.path = path.to_string();
+            spread.push((seq, blob, f));
+        }
+    }
+    let mut earliest: HashMap<(&str, &str, &str), (u32, usize)> = HashMap::new();
+    for (seq, blob, f) in &spread {
+        let slot = earliest.entry((&f.rule_id, &f.secret, &f.location.path)).or_insert((*seq, *blob));
+        *slot = (*slot).min((*seq, *blob));
+    }
+    let keep: Vec<bool> =
+        spread.iter().map(|(seq, blob, f)| earliest[&(f.rule_id.as_str(), f.secret.as_str(), f.location.path.as_str())] == (*seq, *blob)).collect();
+    let mut commits: HashMap<u32, Arc<crate::chunk::CommitInfo>> = HashMap::new();
+    let mut out = Vec::new();
+    for ((seq, _, mut f), keep) in spread.into_iter().zip(keep) {
+        if !keep {
+            continue;
+        }
+        let info = match commits.get(&seq) {
+            Some(info) => info.clone(),
+            None => {
+                let info = Arc::new(history.commit_info(seq).context("cannot attribute a finding to its commit")?);
+                commits.insert(seq, info.clone());
+                info
+            }
+        };
+        f.provenance = Provenance::Commit(info);
+        out.push(f);
+    }
+    Ok(out)
+}
+
+fn write_stats(err: &mut dyn Write, s: &Stats) -> std::io::Result<()> {
+    writeln!(
+        err,
+        "leakguard: stats: commits={} blobs_seen={} distinct_blobs={} duplicate_blobs_skipped={} scanned={} bytes={} \
+         skipped_binary={} skipped_large={} other_shards={} submodules={} symlinks={}",
+        s.commits,
+        s.blobs_seen,
+        s.distinct_blobs,
+        s.blobs_seen - s.distinct_blobs,
+        s.scanned,
+        s.bytes,
+        s.skipped_binary,
+        s.skipped_large,
+        s.other_shards,
+        s.submodules,
+        s.symlinks
+    )
+}
+
+/// Blobs done, read rate and ETA, drawn on standard error when it is a terminal.
+struct Progress {
+    total: u64,
+    done: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl Progress {
+    fn draw(&self, err: &mut dyn Write, elapsed: Duration) -> std::io::Result<()> {
+        let done = self.done.load(Ordering::Relaxed);
+        let seconds = elapsed.as_secs_f64().max(0.001);
+        let rate = self.bytes.load(Ordering::Relaxed) as f64 / seconds / 1048576.0;
+        let eta = if done == 0 { 0.0 } else { seconds * (self.total - done) as f64 / done as f64 };
+        let per_second = done as f64 / seconds;
+        write!(err, "\r\x1b[Kleakguard: {done}/{} blobs, {per_second:.0} blobs/s, {rate:.1} MiB/s, ETA {eta:.0} s", self.total)?;
+        err.flush()
+    }
+}

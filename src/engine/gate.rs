@@ -1,0 +1,281 @@
+//! Built-in false-alarm checks beyond placeholders: what a generic rule's value must look like,
+//! where generic rules do not run (lock files, minified assets), lookups of secrets kept
+//! elsewhere, fakes that fail their checksum, and documented public test keys.
+
+use sha2::{Digest, Sha256};
+
+/// Lock files and generated assets: their hashes and blobs are not secrets.
+const NO_GENERIC_FILES: &[&str] = &[
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock",
+    "cargo.lock", "go.sum", "go.mod", "poetry.lock", "pipfile.lock", "uv.lock", "pdm.lock",
+    "gemfile.lock", "composer.lock", "mix.lock", "packages.lock.json", "gradle.lockfile",
+    "flake.lock", "podfile.lock", "pubspec.lock", "package.resolved",
+];
+const NO_GENERIC_SUFFIXES: &[&str] = &[".min.js", ".min.css", ".js.map", ".css.map", ".bundle.js", ".chunk.js", ".svg"];
+/// A line this long is minified or generated; generic rules skip it.
+pub const MAX_GENERIC_LINE: usize = 4096;
+
+/// Whether generic rules skip the file at `path` altogether.
+pub fn skips_generic(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    NO_GENERIC_FILES.contains(&name) || NO_GENERIC_SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+/// Reading a secret from somewhere else is not a secret: text before the value on its line.
+const LOOKUPS: &[&str] = &[
+    "environ", "getenv", "env(", "env[", "env.", "env::var", "secrets.", "vault(", "vault.",
+    "keyvault", "secretmanager", "secretsmanager", "get_secret", "getsecret", "ssm.", "getparameter",
+    "lookup(", "config.get", "settings.get", "fetch(", "credentials.get",
+];
+
+pub fn is_lookup(before_value: &[u8]) -> bool {
+    let lower = before_value.to_ascii_lowercase();
+    LOOKUPS.iter().any(|l| memchr::memmem::find(&lower, l.as_bytes()).is_some())
+}
+
+/// Words on a line that mark a token as a stand-in. Only consulted for a token whose checksum
+/// fails: a token with a valid checksum is reported whatever the line says.
+const FAKE_MARKERS: &[&str] = &["fake", "dummy", "example", "sample", "mock", "placeholder", "invalid", "not a real", "not-a-real", "lorem"];
+
+pub fn says_fake(line: &[u8]) -> bool {
+    let lower = line.to_ascii_lowercase();
+    FAKE_MARKERS.iter().any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
+}
+
+/// Default and demo passwords, compared after dropping trailing digits and punctuation.
+const WEAK_DEFAULTS: &[&str] = &[
+    "password", "passw0rd", "p@ssw0rd", "p@ssword", "pa$$word", "changeme", "changeit", "secret",
+    "s3cr3t", "admin", "administrator", "letmein", "qwerty", "welcome", "default", "root", "toor",
+    "guest", "postgres", "mysql", "test", "testing", "demo", "example", "foobar", "pass",
+    "todo", "tbd", "fixme", "none", "null", "undefined", "empty", "notset", "not_set", "unset",
+];
+
+/// Whether a value caught by a generic rule (a name that sounds secret, a value) looks like a
+/// credential rather than code, a word, a path, a version or an id. `name` is the assigned
+/// name when the rule captures one.
+pub fn generic_value_ok(value: &[u8], name: Option<&[u8]>) -> bool {
+    let Ok(text) = std::str::from_utf8(value) else { return false };
+    let len = text.chars().count();
+    if !(8..=1000).contains(&len) {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    if WEAK_DEFAULTS.contains(&stem) || lower.contains("://") || is_reference(text) {
+        return false;
+    }
+    // WordPress salts hold spaces; a sentence does too, with far less entropy.
+    if text.chars().any(char::is_whitespace) && (len < 32 || entropy(value) < 4.5) {
+        return false;
+    }
+    // A list (`k1,k2,k3`) or a query string (`a=1&b=2`) is data, not one secret.
+    let listy = is_list(text) || is_query(text);
+    let fixture = ["test", "mock", "stub", "fixture", "local", "dev"].iter().any(|p| {
+        lower.strip_prefix(p).is_some_and(|rest| rest.starts_with(['_', '-', '.']))
+    });
+    if fixture {
+        return false;
+    }
+    if listy || looks_like_path(text) || looks_like_version(text) {
+        return false;
+    }
+    let count = |f: fn(&char) -> bool| text.chars().filter(f).count();
+    let (upper, low, digit) = (count(char::is_ascii_uppercase), count(char::is_ascii_lowercase), count(char::is_ascii_digit));
+    let symbol = len - upper - low - digit;
+    if digit == len {
+        return false;
+    }
+    if digit == 0 && symbol == 0 {
+        // Letters only: a word or an identifier, unless long, mixed-case and random.
+        return len >= 20 && upper >= 3 && low >= 3 && entropy(value) >= 4.0;
+    }
+    if upper == 0 && is_identifier(text) && digit * 5 < len {
+        return false;
+    }
+    if is_uuid(text) {
+        return name.is_some_and(|n| names_a_secret(n));
+    }
+    true
+}
+
+/// `$VAR`, `$env:VAR`, `%VAR%`, `{name}`: a reference to a value kept elsewhere.
+fn is_reference(text: &str) -> bool {
+    let ident = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+    let var = text.strip_prefix("$env:").or_else(|| text.strip_prefix('$'));
+    var.is_some_and(|v| ident(v) && !v.as_bytes()[0].is_ascii_digit())
+        || (text.len() > 2 && text.starts_with('%') && text.ends_with('%') && ident(&text[1..text.len() - 1]))
+        || has_braced_name(text)
+}
+
+/// `{name}` or `{0}` somewhere in the value: a format string.
+fn has_braced_name(text: &str) -> bool {
+    text.split('{').skip(1).any(|after| {
+        after.split_once('}').is_some_and(|(inside, _)| {
+            !inside.is_empty() && inside.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b' '))
+        })
+    })
+}
+
+/// Words of an assigned name that say its value is not a secret: a public key, a cache key,
+/// a file name, an id, a setting about the secret.
+const NON_SECRET_WORDS: &[&str] = &[
+    "public", "publishable", "pub", "pubkey", "cache", "primary", "foreign", "sort", "partition",
+    "idempotency", "sitekey", "fingerprint", "checksum", "hash", "digest", "integrity",
+    "length", "len", "size", "policy", "hint", "prompt", "label", "placeholder",
+    "pattern", "regex", "format", "type", "mode", "field", "column", "header", "param", "prefix",
+    "suffix", "ttl", "timeout", "count", "enabled", "required", "version", "algorithm", "alg",
+    "url", "uri", "endpoint", "host", "path", "file", "filename", "dir", "name", "id", "ids",
+    "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation",
+];
+/// Word beginnings with the same meaning (`expires`, `expiry`, `reset_url`...).
+const NON_SECRET_STEMS: &[&str] = &["expir", "valid", "reset", "confirm", "strength"];
+
+/// Whether the assigned name itself says the value is not a secret (`CACHE_KEY`,
+/// `secret_name`, `tokenExpiry`).
+pub fn names_a_non_secret(name: &[u8]) -> bool {
+    words(&String::from_utf8_lossy(name))
+        .iter()
+        .any(|w| NON_SECRET_WORDS.contains(&w.as_str()) || NON_SECRET_STEMS.iter().any(|s| w.starts_with(s)))
+}
+
+/// A name split into lowercase words at separators and camelCase humps.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower) {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// A name that says the value is the secret itself, not its id.
+fn names_a_secret(name: &[u8]) -> bool {
+    let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
+    let trimmed = lower.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    let is_id = ["id", "uuid", "guid", "ids"].iter().any(|s| trimmed.ends_with(s));
+    !is_id && ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key"].iter().any(|w| trimmed.contains(w))
+}
+
+/// File paths: absolute ones are lowercase (random base64 that starts with `/` is not).
+fn looks_like_path(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let lower = lower.as_str();
+    let b = lower.as_bytes();
+    let has_upper = text.bytes().any(|c| c.is_ascii_uppercase());
+    let word_segments = lower.contains('/')
+        && lower.split('/').all(|s| !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase() || matches!(c, b'_' | b'-' | b'.')));
+    lower.starts_with('/') && !lower[1..].contains(['+', '=']) && !has_upper
+        || lower.starts_with("./")
+        || lower.starts_with("../")
+        || lower.starts_with("~/")
+        || (b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'\\')
+        || (lower.contains('/') && has_file_extension(lower))
+        || word_segments
+}
+
+fn has_file_extension(lower: &str) -> bool {
+    lower.rsplit_once('.').is_some_and(|(_, ext)| (2..=4).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// `a=1&b=2`: a query string, every part a name and a value.
+fn is_query(text: &str) -> bool {
+    let key_ok = |k: &str| k.len() >= 2 && k.as_bytes()[0].is_ascii_alphabetic() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    text.contains('&') && text.split('&').all(|part| part.split_once('=').is_some_and(|(k, _)| key_ok(k)))
+}
+
+/// `k1,k2,k3`: a list of short words.
+fn is_list(text: &str) -> bool {
+    text.matches(',').count() >= 2
+        && text.split(',').all(|p| p.len() <= 16 && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' ')))
+}
+
+fn looks_like_version(text: &str) -> bool {
+    let t = text.strip_prefix('v').unwrap_or(text);
+    let core = t.split(['-', '+']).next().unwrap_or(t);
+    core.split('.').count() >= 2 && core.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// lower_snake, kebab or dotted names: `db_password_1`, `bert-base-uncased`.
+fn is_identifier(text: &str) -> bool {
+    let separated = text.contains(['_', '-', '.']);
+    separated && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+pub fn is_uuid(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| if matches!(i, 8 | 13 | 18 | 23) { c == b'-' } else { c.is_ascii_hexdigit() })
+}
+
+pub fn entropy(bytes: &[u8]) -> f64 {
+    f64::from(entropy::shannon_entropy(bytes))
+}
+
+/// SHA-256 (hex) of keys published in vendors' documentation as test values: finding them in
+/// a repository is expected, and they grant nothing.
+const PUBLIC_TEST_KEYS: &[&str] = &[
+    // Stripe's documented test secret and publishable keys.
+    "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
+    "b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b",
+    // The jwt.io sample token.
+    "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
+    // Google reCAPTCHA v2 test site key and secret key.
+    "26705a09ab22331d02d9aceaab10fa520d046538df6c67931050037d51ab8349",
+    "f5e95c9954635b65acab57e6d5ea663eb900f06dc8794a90358f5abb1c77d4e0",
+];
+
+pub fn is_public_test_key(secret: &[u8]) -> bool {
+    let digest: String = Sha256::digest(secret).iter().map(|b| format!("{b:02x}")).collect();
+    PUBLIC_TEST_KEYS.contains(&digest.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_values_need_a_credential_shape() {
+        for ok in ["Xk9#mQ2vLr7w", "UaciPEKmDxBScWTfevWRnYTRpmppLdVz", "django-insecure-+m=8qa-wr0&53a=#olf"] {
+            assert!(generic_value_ok(ok.as_bytes(), None), "{ok}");
+        }
+        for no in [
+            "short1", "12345678901", "ReadOnlyAccess", "bert-base-uncased-v2", "/etc/acme/secret.key", "./certs/key.pem",
+            "v1.2.3", "k1,k2,k3", "page=1&size=20", "$DB_PASSWORD", "%DB_PASSWORD%", "{password}", "P@ssw0rd123!",
+            "prod/db/credentials", "test_Qm8xZ2Fw3k", "https://x.io/token1",
+        ] {
+            assert!(!generic_value_ok(no.as_bytes(), None), "{no}");
+        }
+    }
+
+    #[test]
+    fn names_can_say_the_value_is_not_a_secret() {
+        for name in ["CACHE_KEY", "secret_name", "tokenExpiry", "public_key", "password_min_length", "client_secret_id"] {
+            assert!(names_a_non_secret(name.as_bytes()), "{name}");
+        }
+        for name in ["DB_PASSWORD", "accountPassword", "securityToken", "NONCE_SALT", "api_key"] {
+            assert!(!names_a_non_secret(name.as_bytes()), "{name}");
+        }
+    }
+
+    #[test]
+    fn lock_files_minified_assets_and_lookups_are_recognised() {
+        assert!(skips_generic("web/package-lock.json") && skips_generic("Cargo.lock") && skips_generic("dist/app.min.js"));
+        assert!(!skips_generic("src/config.json"));
+        assert!(is_lookup(b"password = os.environ.get(") && is_lookup(b"token: ${{ secrets."));
+        assert!(says_fake(b"token = 'ghp_x'  # fake") && !says_fake(b"token = 'ghp_x'"));
+        assert!(is_uuid("3f2b8c4e-9a1d-4e6f-b7c2-5d8e1f0a9b3c") && !is_uuid("3f2b8c4e9a1d4e6fb7c25d8e1f0a9b3c"));
+    }
+}
