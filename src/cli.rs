@@ -69,6 +69,9 @@ pub enum Command {
         /// Import a detect-secrets baseline (matched against the current findings).
         #[arg(long, value_name = "PATH")]
         from_detect_secrets: Option<PathBuf>,
+        /// Accept the findings of the whole history, not only of the tracked files.
+        #[arg(long)]
+        history: bool,
     },
     /// Write a commented starter .leakguard.toml.
     Init {

@@ -1,4 +1,5 @@
-//! `leakguard baseline`: accept the current findings of the tracked files.
+//! `leakguard baseline`: accept the current findings of the tracked files (or, with
+//! `--history`, of the whole history).
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -9,71 +10,94 @@ use anyhow::{Context, Result};
 
 use super::scan::{self, Tally};
 use crate::baseline::{Baseline, Entry};
-use crate::cli::Common;
+use crate::cli::{Common, HistoryArgs};
 use crate::engine::Engine;
+use crate::finding::Finding;
 use crate::source::{files, repo};
 use crate::ExitStatus;
 
-pub fn run(common: &Common, update: bool, prune: bool, from_detect_secrets: Option<&Path>, err: &mut dyn Write) -> Result<ExitStatus> {
+/// How the new baseline relates to the one already there.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    /// Keep the old entries, add the new findings.
+    pub update: bool,
+    /// Drop entries whose finding is gone.
+    pub prune: bool,
+    /// Findings of every blob in the history, not of the tracked files.
+    pub history: bool,
+}
+
+pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err: &mut dyn Write) -> Result<ExitStatus> {
     let (root, tracked) = repo::tracked_files()?;
     let root = std::fs::canonicalize(&root).unwrap_or(root);
     let path = super::baseline_path(common, &root);
     let mut setup = super::setup(common, &root, &root)?;
     // The findings the baseline would accept: everything the other filters let through.
     let existing = setup.filters.baseline.take();
+    let (matches, scanned) = if mode.history { history_findings(&setup, common, err)? } else { tracked_findings(&setup, &root, &tracked)? };
+    let found = setup.filters.apply(matches).findings;
 
-    let engine = Engine::new(&setup.rules);
-    let tally = Mutex::new(Tally::default());
-    for rel in &tracked {
-        scan::record(&engine, files::read_file_as(&root.join(rel), crate::source::display_path(rel)), &tally);
-    }
-    let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
-    if let Some(first) = tally.errors.first() {
-        anyhow::bail!("cannot write a baseline from a partial scan: {first}");
-    }
-    let found = setup.filters.apply(tally.matches).findings;
+    let mut baseline = existing.as_ref().map_or_else(Baseline::new, Baseline::fresh_copy);
+    let current: BTreeSet<Entry> = found.iter().map(|f| baseline.entry(&f.rule_id, &setup.filters.repo_path(f), &f.secret)).collect();
+    let before: BTreeSet<Entry> = existing.as_ref().map(|b| b.entries().cloned().collect()).unwrap_or_default();
 
-    let mut baseline = Baseline::new();
-    if let Some(old) = &existing {
-        baseline = old.fresh_copy();
-    }
-    let current: BTreeSet<Entry> =
-        found.iter().map(|f| baseline.entry(&f.rule_id, &setup.filters.repo_path(f), &f.secret)).collect();
-
-    let mut imported = None;
+    let mut next: BTreeSet<Entry> = match (mode.update, mode.prune) {
+        (true, false) => before.union(&current).cloned().collect(),
+        (false, true) => before.intersection(&current).cloned().collect(),
+        // Fresh, or both: exactly what is there now.
+        _ => current,
+    };
     if let Some(ds) = from_detect_secrets {
         let (entries, report) = crate::migrate::detect_secrets::import(ds, &found, &baseline, |f| setup.filters.repo_path(f))?;
-        imported = Some((entries, report));
-    }
-
-    let before: BTreeSet<Entry> = existing.as_ref().map(|b| b.entries().cloned().collect()).unwrap_or_default();
-    let keep_old = update || from_detect_secrets.is_some();
-    let mut next: BTreeSet<Entry> = match (keep_old, prune) {
-        (true, false) => before.union(&current).cloned().collect(),
-        (true, true) | (false, false) => current.clone(),
-        (false, true) => before.intersection(&current).cloned().collect(),
-    };
-    if let Some((entries, report)) = &imported {
-        if from_detect_secrets.is_some() && !update && !prune {
+        if !mode.update && !mode.prune {
             // Importing alone accepts what detect-secrets accepted, nothing more.
-            next = before.iter().cloned().chain(entries.iter().cloned()).collect();
-        } else {
-            next.extend(entries.iter().cloned());
+            next = before.clone();
         }
+        next.extend(entries);
         writeln!(err, "leakguard: {report}")?;
     }
     for entry in &next {
         baseline.insert(entry.clone());
     }
     std::fs::write(&path, baseline.to_toml()).with_context(|| format!("cannot write {}", path.display()))?;
-    let added = next.difference(&before).count();
-    let removed = before.difference(&next).count();
     writeln!(
         err,
-        "leakguard: wrote {}: {} accepted ({added} added, {removed} removed) from {} tracked files",
+        "leakguard: wrote {}: {} accepted ({} added, {} removed) from {scanned}",
         crate::source::display_path(&path),
         next.len(),
-        tracked.len()
+        next.difference(&before).count(),
+        before.difference(&next).count(),
     )?;
     Ok(ExitStatus::Clean)
+}
+
+/// The matches in the tracked files as they are in the work tree.
+fn tracked_findings(setup: &super::Setup, root: &Path, tracked: &[std::path::PathBuf]) -> Result<(Vec<Finding>, String)> {
+    let engine = Engine::new(&setup.rules);
+    let tally = Mutex::new(Tally::default());
+    for rel in tracked {
+        scan::record(&engine, files::read_file_as(&root.join(rel), crate::source::display_path(rel)), &tally);
+    }
+    let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
+    if let Some(first) = tally.errors.first() {
+        anyhow::bail!("cannot write a baseline from a partial scan: {first}");
+    }
+    Ok((tally.matches, format!("{} tracked files", tracked.len())))
+}
+
+/// The matches in every blob reachable from any ref.
+fn history_findings(setup: &super::Setup, common: &Common, err: &mut dyn Write) -> Result<(Vec<Finding>, String)> {
+    let args = HistoryArgs {
+        ranges: Vec::new(),
+        since: None,
+        branches: Vec::new(),
+        max_blob_size: crate::source::MAX_FILE_SIZE,
+        shard: None,
+        stats: false,
+    };
+    let scanned = super::history::collect(setup, &args, common.quiet, err)?;
+    if scanned.failed {
+        anyhow::bail!("cannot write a baseline from a partial history scan");
+    }
+    Ok((scanned.matches, format!("{} blobs of the history", scanned.summary.scanned)))
 }

@@ -21,9 +21,23 @@ use crate::source::history::{Event, History, Selection, Shard, Stats};
 use crate::ExitStatus;
 
 pub fn run(common: &Common, args: &HistoryArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
-    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let root = super::root()?;
     let setup = super::setup(common, &root, &root)?;
+    let scanned = collect(&setup, args, common.quiet, err)?;
+    super::finish(common, &setup.filters, scanned.matches, scanned.summary, scanned.failed, out)
+}
+
+/// What a history scan found, before the filters.
+pub(super) struct Scanned {
+    pub matches: Vec<Finding>,
+    pub summary: Summary,
+    /// A blob could not be read or scanned: the result must not look clean.
+    pub failed: bool,
+}
+
+/// Scans the selected history with `setup`'s rules; notes and errors go to `err`.
+pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err: &mut dyn Write) -> Result<Scanned> {
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let selection = Selection { ranges: args.ranges.clone(), since: args.since.clone(), branches: args.branches.clone() };
     let mut history = History::load(&selection, shard)?;
 
@@ -44,7 +58,7 @@ pub fn run(common: &Common, args: &HistoryArgs, out: &mut dyn Write, err: &mut d
         progress.done.fetch_add(1, Ordering::Relaxed);
         progress.bytes.fetch_add(size, Ordering::Relaxed);
     };
-    if common.quiet || !std::io::stderr().is_terminal() {
+    if quiet || !std::io::stderr().is_terminal() {
         history.scan(args.max_blob_size, &visit, &tick);
     } else {
         // The scan runs on other threads; this one draws, through `err`, which it holds.
@@ -85,7 +99,7 @@ pub fn run(common: &Common, args: &HistoryArgs, out: &mut dyn Write, err: &mut d
         skipped_large: stats.skipped_large,
         ..Summary::default()
     };
-    super::finish(common, &setup.filters, matches, summary, !errors.is_empty(), out)
+    Ok(Scanned { matches, summary, failed: !errors.is_empty() })
 }
 
 /// `K/N` with 1 <= K <= N.

@@ -31,8 +31,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Staged => staged::run(common, out),
         Command::Scan { paths, no_ignore } => scan::run(common, &paths, no_ignore, out, err),
         Command::PreCommit { files } => precommit::run(common, &files, out, err),
-        Command::Baseline { update, prune, from_detect_secrets } => {
-            baseline::run(common, update, prune, from_detect_secrets.as_deref(), err)
+        Command::Baseline { update, prune, from_detect_secrets, history } => {
+            baseline::run(common, baseline::Mode { update, prune, history }, from_detect_secrets.as_deref(), err)
         }
         Command::Init { from_gitleaks, force } => init::run(common, from_gitleaks.as_deref(), force, out, err),
         Command::Install { hook } => install::install(hook, err),

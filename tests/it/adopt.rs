@@ -240,3 +240,21 @@ fn imports_a_detect_secrets_baseline_and_reads_gitleaksignore() {
     let out = repo.leakguard(&["scan", "conf"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+#[test]
+fn baseline_from_history_accepts_past_secrets() {
+    let repo = TestRepo::new();
+    repo.commit_files(&[("old.py", &format!("T = '{}'\n", github_token()))], "leak");
+    repo.commit_files(&[("old.py", "T = None\n")], "remove it");
+    let out = repo.leakguard(&["history"]);
+    assert_eq!(out.status.code(), Some(1), "the removed secret is still in history:\n{}", text(&out));
+
+    let out = repo.leakguard(&["baseline"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("0 accepted"), "the tracked files are clean now:\n{}", text(&out));
+
+    baseline(&repo, &["--history"]);
+    let out = repo.leakguard(&["history"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(stdout(&out).contains("1 in the baseline"), "{}", text(&out));
+}
