@@ -59,28 +59,24 @@ fi
 
 # A shared clone: the benchmark stages a file without touching REPO's own index.
 git clone -q --shared "$REPO" "$WORK/clone"
-SAMPLE=$(git -C "$WORK/clone" ls-files '*.py' | head -1)
+SAMPLE=$(git -C "$WORK/clone" ls-files '*.py' | sed -n 1p)
 mkdir -p "$WORK/clone/bench"
 { cat "$WORK/clone/$SAMPLE"; echo 'API_TIMEOUT = 30'; echo 'password_hint = "at least 12 characters"'; } > "$WORK/clone/bench/new_module.py"
 git -C "$WORK/clone" add bench/new_module.py
 
-time_runs() { # prints the median wall time in microseconds of RUNS runs of "$@"
-    local times=()
-    for _ in $(seq "$RUNS"); do
-        local start end
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>&1 || true
-        end=$(date +%s%N)
-        times+=($(( (end - start) / 1000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+now_us() { echo $(( $(date +%s%N) / 1000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 cd "$WORK/clone"
 "$FULL" staged >/dev/null 2>&1 || true  # warm the page cache
-floor=$(time_runs git diff --cached --name-only)
-full=$(time_runs "$FULL" staged)
-small=$(time_runs "$SMALL" staged)
+# Interleaved, so a busy machine slows all three alike.
+: > "$WORK/floor"; : > "$WORK/full"; : > "$WORK/small"
+for _ in $(seq "$RUNS"); do
+    t=$(now_us); git diff --cached --name-only >/dev/null; echo $(( $(now_us) - t )) >> "$WORK/floor"
+    t=$(now_us); "$FULL" staged >/dev/null 2>&1 || true; echo $(( $(now_us) - t )) >> "$WORK/full"
+    t=$(now_us); "$SMALL" staged >/dev/null 2>&1 || true; echo $(( $(now_us) - t )) >> "$WORK/small"
+done
+floor=$(median < "$WORK/floor"); full=$(median < "$WORK/full"); small=$(median < "$WORK/small")
 echo "files in repository: $(git ls-files | wc -l)"
 echo "git diff --cached --name-only: ${floor} us (median of $RUNS)"
 echo "leakguard staged, 20 rules:    ${small} us"

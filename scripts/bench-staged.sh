@@ -34,7 +34,7 @@ while (($#)); do
         --rounds) ROUNDS=${2:?}; shift 2 ;;
         --warmup) WARMUP=${2:?}; shift 2 ;;
         --keep-file) KEEP=1; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) [[ -z $REPO ]] || die "one REPO only"; REPO=$1; shift ;;
     esac

@@ -13,6 +13,11 @@
 # Idempotent: if DIR already holds a finished repository it only prints its figures.
 # Downloads go through pip (never a hard-coded registry address). Each release's author is
 # taken from its PKG-INFO and its date from the newest file in the archive.
+#
+# Cost: pip prepares the metadata of every sdist it downloads (~1 CPU-second each), so a
+# first build with the defaults (~1,600 releases) takes ~20 CPU-minutes of downloads, plus
+# ~5 minutes to import, repack and check out; a rebuild from the cache only the latter.
+# Releases whose setup.py no setuptools here accepts (Python 2 era) are skipped and noted.
 set -euo pipefail
 
 # Pure-Python sdists built by setuptools/flit/hatchling, so `pip download` can prepare their
@@ -24,6 +29,7 @@ DEFAULT_PACKAGES="django sqlalchemy ansible-core sphinx mypy pylint pytest setup
 
 CACHE=${BENCH_CACHE:-/tmp/bench-cache}
 VENV=$CACHE/venv
+LEGACY_VENV=$CACHE/venv-legacy
 HELPER=$CACHE/bench-repo-helper.py
 
 die() { echo "make-bench-repo: $*" >&2; exit 1; }
@@ -35,9 +41,9 @@ pip_tmpdir() {
     if [[ -d /dev/shm && -w /dev/shm ]]; then echo /dev/shm; else echo "${TMPDIR:-/tmp}"; fi
 }
 
-pip_download() { # DEST REQ...
+pip_download() { # DEST REQ...   (env PIP_VENV: which venv's pip and build backends)
     local dest=$1; shift
-    TMPDIR=$(pip_tmpdir) "$VENV/bin/pip" download --no-deps --no-binary :all: \
+    TMPDIR=$(pip_tmpdir) "${PIP_VENV:-$VENV}/bin/pip" download --no-deps --no-binary :all: \
         --no-build-isolation --ignore-requires-python --no-cache-dir \
         --disable-pip-version-check --progress-bar off -d "$dest" "$@"
 }
@@ -48,10 +54,20 @@ if [[ ${1:-} == __fetch ]]; then
     mkdir -p "$CACHE/tmp"
     tmp=$(mktemp -d "$CACHE/tmp/batch.XXXXXX")
     reqs=("$@")
-    mark_failed() { # REQ LOG: remember it so a rerun does not retry it
+    mark_failed() { # REQ LOG
         local pkg=${1%%==*} ver=${1#*==}
+        # Old releases' setup.py often needs what current setuptools dropped
+        # (pkg_resources, lax version specifiers...): retry with the legacy venv.
+        rm -rf "$tmp/legacy"; mkdir -p "$tmp/legacy"
+        if PIP_VENV=$LEGACY_VENV pip_download "$tmp/legacy" "$1" >"$tmp/legacy.log" 2>&1; then
+            "$VENV/bin/python" "$HELPER" place "$CACHE" "$tmp/legacy" "$1"
+            return
+        fi
+        # Remember the failure so a rerun does not retry it (Python 2 only setup.py...).
         mkdir -p "$CACHE/dl/$pkg"
-        tail -n 30 "$2" >"$CACHE/dl/$pkg/$ver.failed"
+        { echo "bench-fetch-v2: failed with current and legacy setuptools"
+          tail -n 15 "$2"; echo "--- legacy:"; tail -n 15 "$tmp/legacy.log"; } \
+            >"$CACHE/dl/$pkg/$ver.failed"
         echo "  skipped $1 (pip download failed; see $CACHE/dl/$pkg/$ver.failed)" >&2
     }
     # One pip run per batch of *different* packages amortises pip's start-up. When one
@@ -73,10 +89,10 @@ if [[ ${1:-} == __fetch ]]; then
             # Could not tell which one failed: try each alone.
             for r in "${reqs[@]}"; do
                 rm -rf "$tmp/dl"; mkdir -p "$tmp/dl"
-                if pip_download "$tmp/dl" "$r" >"$tmp/pip.log" 2>&1; then
+                if pip_download "$tmp/dl" "$r" >"$tmp/one.log" 2>&1; then
                     "$VENV/bin/python" "$HELPER" place "$CACHE" "$tmp/dl" "$r"
                 else
-                    mark_failed "$r" "$tmp/pip.log"
+                    mark_failed "$r" "$tmp/one.log"
                 fi
             done
             break
@@ -99,7 +115,7 @@ while (($#)); do
         --versions=*) VERSIONS=${1#*=}; shift ;;
         --jobs) JOBS=${2:?--jobs needs a number}; shift 2 ;;
         --jobs=*) JOBS=${1#*=}; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) [[ -z $DIR ]] || die "one DIR only"; DIR=$1; shift ;;
     esac
@@ -114,7 +130,7 @@ print_stats() {
     echo "  commits:   $(git -C "$d" rev-list --count HEAD)"
     echo "  files:     $(git -C "$d" ls-files | wc -l) (index $(du -h "$d/.git/index" | cut -f1))"
     echo "  .git size: $(du -sh "$d/.git" | cut -f1)"
-    echo "  blobs:     $(git -C "$d" count-objects -v | awk '/^in-pack/{print $2}') objects in packs"
+    echo "  objects:   $(git -C "$d" count-objects -v | awk '/^in-pack/{print $2}') (packed)"
 }
 
 # Idempotence: a finished repository carries bench.complete=true in its config.
@@ -312,7 +328,7 @@ def place(cache, tmp, reqs):
             else:
                 os.makedirs(os.path.join(cache, "dl", pkg), exist_ok=True)
                 with open(os.path.join(cache, "dl", pkg, ver + ".failed"), "w") as fh:
-                    fh.write("no archive matched among %r\n" % files)
+                    fh.write("bench-fetch-v2: no archive matched among %r\n" % files)
                 continue
         dest = os.path.join(cache, "dl", pkg, ver)
         os.makedirs(dest, exist_ok=True)
@@ -437,6 +453,15 @@ if [[ ! -e $VENV/.bench-ready-2 ]]; then
         setuptools wheel packaging flit_core hatchling setuptools_scm
     touch "$VENV/.bench-ready-2"
 fi
+# A second venv with the setuptools of ~2022 (still pkg_resources, lax specifiers), tried
+# for the old releases the current one refuses.
+if [[ ! -e $LEGACY_VENV/.bench-ready-1 ]]; then
+    [[ -x $LEGACY_VENV/bin/pip ]] || python3 -m venv "$LEGACY_VENV" \
+        || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+    "$LEGACY_VENV/bin/pip" install --quiet --disable-pip-version-check \
+        "setuptools>=60,<66" "wheel<0.41" "setuptools_scm<8"
+    touch "$LEGACY_VENV/.bench-ready-1"
+fi
 
 # ---- release lists, cached so a rerun builds the same history even after new releases ----
 mkdir -p "$CACHE/versions"
@@ -459,7 +484,10 @@ trap 'rm -rf "$WORK"' EXIT
 total=0
 for pkg in "${PACKAGES[@]}"; do
     tail -n "$VERSIONS" "$CACHE/versions/$pkg.txt" | while read -r ver; do
-        [[ -e $CACHE/dl/$pkg/$ver/meta.json || -e $CACHE/dl/$pkg/$ver.failed ]] || echo "$pkg==$ver"
+        [[ -e $CACHE/dl/$pkg/$ver/meta.json ]] && continue
+        # A failure recorded before the legacy fallback existed is worth one more try.
+        grep -qs '^bench-fetch-v2' "$CACHE/dl/$pkg/$ver.failed" && continue
+        echo "$pkg==$ver"
     done >"$WORK/missing.$pkg"
     total=$(( total + $(wc -l <"$WORK/missing.$pkg") ))
 done

@@ -94,7 +94,7 @@ pub fn generic_value_ok(value: &[u8], name: Option<&[u8]>) -> bool {
         return false;
     }
     if is_uuid(text) {
-        return name.is_some_and(|n| names_a_secret(n));
+        return name.is_some_and(names_a_secret);
     }
     true
 }
@@ -145,10 +145,9 @@ fn words(name: &str) -> Vec<String> {
     let mut word = String::new();
     let mut prev_lower = false;
     for c in name.chars() {
-        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower) {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !word.is_empty() {
+            out.push(std::mem::take(&mut word));
         }
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_lowercase());

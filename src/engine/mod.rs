@@ -13,8 +13,10 @@ mod tests;
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use regex::bytes::Captures;
+use regex::RegexSet;
 
 use crate::chunk::Chunk;
 use crate::finding::Finding;
@@ -33,6 +35,14 @@ pub struct Engine<'r> {
     prefilter: Prefilter,
     /// Rules with a path and no keywords: they run on every line of the files they name.
     path_rules: Vec<usize>,
+    /// Every rule's `path` in one set, compiled on first use: one compile, not one per rule.
+    paths: OnceLock<Option<PathSet>>,
+}
+
+struct PathSet {
+    set: RegexSet,
+    /// For each pattern of `set`, the rule it belongs to.
+    rules: Vec<usize>,
 }
 
 /// A regex match that passed the secret checks, before it becomes a finding.
@@ -60,7 +70,27 @@ impl<'r> Engine<'r> {
             .filter(|(_, r)| r.spec.keywords.is_empty() && r.spec.path.is_some())
             .map(|(i, _)| i)
             .collect();
-        Engine { rules, prefilter: Prefilter::new(rules), path_rules }
+        Engine { rules, prefilter: Prefilter::new(rules), path_rules, paths: OnceLock::new() }
+    }
+
+    /// The rules whose `path` matches this chunk's path (sorted), or `None` when a path
+    /// pattern does not compile (each rule then reports its own error).
+    fn path_matches(&self, path: &str) -> Option<Vec<usize>> {
+        let paths = self.paths.get_or_init(|| {
+            let rules: Vec<usize> = (0..self.rules.len()).filter(|&i| self.rules.rules()[i].spec.path.is_some()).collect();
+            let patterns = rules.iter().map(|&i| self.rules.rules()[i].spec.path.as_deref().expect("filtered on path"));
+            RegexSet::new(patterns).ok().map(|set| PathSet { set, rules })
+        });
+        paths.as_ref().map(|p| p.set.matches(path).iter().map(|m| p.rules[m]).collect())
+    }
+
+    fn applies(&self, index: usize, matching: &Option<Vec<usize>>, path: &str) -> Result<bool, RuleError> {
+        let rule = &self.rules.rules()[index];
+        match matching {
+            _ if rule.spec.path.is_none() => Ok(true),
+            Some(m) => Ok(m.binary_search(&index).is_ok()),
+            None => rule.applies_to(path),
+        }
     }
 
     pub fn rules(&self) -> &'r RuleSet {
@@ -78,9 +108,10 @@ impl<'r> Engine<'r> {
     fn candidates(&self, chunk: &Chunk<'_>, hits: &[(usize, usize)]) -> Result<Vec<Candidate>, RuleError> {
         let mut out = Vec::new();
         let no_generic = gate::skips_generic(&chunk.path);
+        let matching = self.path_matches(&chunk.path);
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let rule = &self.rules.rules()[group[0].0];
-            if (no_generic && rule.is_generic()) || !rule.applies_to(&chunk.path)? {
+            if (no_generic && rule.is_generic()) || !self.applies(group[0].0, &matching, &chunk.path)? {
                 continue;
             }
             let lines = group.iter().map(|&(_, line)| line);
@@ -89,7 +120,7 @@ impl<'r> Engine<'r> {
             }
         }
         for &index in &self.path_rules {
-            if self.rules.rules()[index].applies_to(&chunk.path)? {
+            if self.applies(index, &matching, &chunk.path)? {
                 self.match_window(chunk, index, 0..chunk.bytes.len(), &mut out)?;
             }
         }

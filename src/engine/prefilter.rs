@@ -2,7 +2,9 @@
 //! lines, before any regex runs. The same pass marks the lines whose encoded values are worth
 //! decoding.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::chunk::Chunk;
 use crate::rules::RuleSet;
@@ -36,12 +38,14 @@ impl Prefilter {
     pub fn new(rules: &RuleSet) -> Prefilter {
         let mut keywords: Vec<String> = Vec::new();
         let mut rules_of: Vec<Vec<usize>> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for (index, rule) in rules.rules().iter().enumerate() {
             for keyword in &rule.spec.keywords {
                 let keyword = keyword.to_ascii_lowercase();
-                match keywords.iter().position(|k| *k == keyword) {
-                    Some(at) => rules_of[at].push(index),
+                match seen.get(&keyword) {
+                    Some(&at) => rules_of[at].push(index),
                     None => {
+                        seen.insert(keyword.clone(), keywords.len());
                         keywords.push(keyword);
                         rules_of.push(vec![index]);
                     }
@@ -51,8 +55,10 @@ impl Prefilter {
         let first_trigger = keywords.len();
         keywords.extend(DECODE_TRIGGERS.iter().map(|t| t.to_string()));
         let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            // Hundreds of keywords: a DFA (or case-insensitive variants of every keyword) would
+            // cost more to build than a commit's scan; the input is lowercased instead.
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&keywords)
             .expect("keywords are plain non-empty strings, checked when rules load");
         Prefilter { automaton, rules_of, first_trigger }
@@ -61,7 +67,8 @@ impl Prefilter {
     pub fn hits(&self, chunk: &Chunk<'_>) -> Hits {
         let mut hits = Hits::default();
         let mut last: Option<(usize, usize)> = None;
-        for m in self.automaton.find_overlapping_iter(&*chunk.bytes) {
+        let lower = chunk.bytes.to_ascii_lowercase();
+        for m in self.automaton.find_overlapping_iter(&lower) {
             let line = chunk.line_index(m.start());
             let pattern = m.pattern().as_usize();
             if pattern >= self.first_trigger {
