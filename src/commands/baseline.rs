@@ -73,7 +73,7 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
 
 /// The matches in the tracked files as they are in the work tree.
 fn tracked_findings(setup: &super::Setup, root: &Path, tracked: &[std::path::PathBuf]) -> Result<(Vec<Finding>, String)> {
-    let engine = Engine::new(&setup.rules);
+    let engine = Engine::for_bulk(&setup.rules);
     let tally = Mutex::new(Tally::default());
     for rel in tracked {
         scan::record(&engine, files::read_file_as(&root.join(rel), crate::source::display_path(rel)), &tally);

@@ -41,7 +41,7 @@ pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err
     let selection = Selection { ranges: args.ranges.clone(), since: args.since.clone(), branches: args.branches.clone() };
     let mut history = History::load(&selection, shard)?;
 
-    let engine = Engine::new(&setup.rules);
+    let engine = Engine::for_bulk(&setup.rules);
     let found: Mutex<Vec<(usize, Finding)>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let visit = |event: Event<'_>| match event {

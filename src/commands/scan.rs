@@ -26,7 +26,7 @@ pub(super) struct Tally {
 pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
     let setup = super::setup(common, &cwd, &super::root()?)?;
-    let engine = Engine::new(&setup.rules);
+    let engine = Engine::for_bulk(&setup.rules);
     let tally = Mutex::new(Tally::default());
     let visit = |event: Event<'static>| record(&engine, event, &tally);
 

@@ -24,6 +24,7 @@ use crate::rules::{Kind, Rule, RuleError, RuleSet};
 
 pub use placeholder::is_placeholder;
 use prefilter::Prefilter;
+pub use prefilter::Workload;
 
 /// How far past its keyword's line a multi-line rule (a PEM block) may reach.
 const MULTILINE_WINDOW: usize = 16 * 1024;
@@ -62,7 +63,17 @@ pub(crate) struct DecodedSecret {
 }
 
 impl<'r> Engine<'r> {
+    /// An engine for a handful of files (a commit): cheap to build.
     pub fn new(rules: &'r RuleSet) -> Engine<'r> {
+        Engine::build(rules, Workload::Few)
+    }
+
+    /// An engine for many files or blobs (history, folders): costlier to build, faster per byte.
+    pub fn for_bulk(rules: &'r RuleSet) -> Engine<'r> {
+        Engine::build(rules, Workload::Bulk)
+    }
+
+    fn build(rules: &'r RuleSet, workload: Workload) -> Engine<'r> {
         let path_rules = rules
             .rules()
             .iter()
@@ -70,7 +81,7 @@ impl<'r> Engine<'r> {
             .filter(|(_, r)| r.spec.keywords.is_empty() && r.spec.path.is_some())
             .map(|(i, _)| i)
             .collect();
-        Engine { rules, prefilter: Prefilter::new(rules), path_rules, paths: OnceLock::new() }
+        Engine { rules, prefilter: Prefilter::new(rules, workload), path_rules, paths: OnceLock::new() }
     }
 
     /// The rules whose `path` matches this chunk's path (sorted), or `None` when a path
