@@ -186,18 +186,19 @@ git -C "$REPO" add -- "$REL"
 # ---- commands ------------------------------------------------------------------------------
 # NAME, timed command, and the command run once to check what it finds (the same one unless
 # the timed form keeps quiet about where it found something).
-NAMES=(); CMDS=(); CHECKS=()
-add() { NAMES+=("$1"); CMDS+=("$2"); CHECKS+=("${3:-$2}"); }
-add "git diff --cached --name-only (floor)" "git diff --cached --name-only"
-add "leakguard staged" "$LEAKGUARD staged"
-# Diagnostics: process start-up, and start-up plus loading/compiling the rule catalogue.
-add "leakguard --version" "$LEAKGUARD --version"
-add "leakguard rules list" "$LEAKGUARD rules list"
-[[ -n $RIPSECRETS_BIN ]] && add "ripsecrets FILE" "$RIPSECRETS_BIN $REL"
-[[ -n $DS_HOOK ]] && add "detect-secrets-hook FILE" "$DS_HOOK $REL"
-[[ -n $GITLEAKS ]] && add "gitleaks git --pre-commit --staged" "$GITLEAKS git --pre-commit --staged --no-banner ." \
+NAMES=(); CMDS=(); CHECKS=(); KINDS=()
+add() { KINDS+=("$1"); NAMES+=("$2"); CMDS+=("$3"); CHECKS+=("${4:-$3}"); }
+add floor "git diff --cached --name-only (floor)" "git diff --cached --name-only"
+add scan "leakguard staged" "$LEAKGUARD staged"
+# Diagnostics, to see where leakguard's time goes: process start-up alone, and start-up plus
+# reading the rule catalogue.
+add diag "  diag: leakguard --version" "$LEAKGUARD --version"
+add diag "  diag: leakguard rules list" "$LEAKGUARD rules list"
+[[ -n $RIPSECRETS_BIN ]] && add scan "ripsecrets FILE" "$RIPSECRETS_BIN $REL"
+[[ -n $DS_HOOK ]] && add scan "detect-secrets-hook FILE" "$DS_HOOK $REL"
+[[ -n $GITLEAKS ]] && add scan "gitleaks git --pre-commit --staged" "$GITLEAKS git --pre-commit --staged --no-banner ." \
     "$GITLEAKS git --pre-commit --staged --no-banner --verbose --redact ."
-[[ -n $KINGFISHER ]] && add "kingfisher scan --staged" "$KINGFISHER scan . --staged --no-validate --no-update-check"
+[[ -n $KINGFISHER ]] && add scan "kingfisher scan --staged" "$KINGFISHER scan . --staged --no-validate --no-update-check"
 
 cd "$REPO"
 
@@ -289,7 +290,7 @@ fi
 
 # ---- report -------------------------------------------------------------------------------
 for i in "${!NAMES[@]}"; do
-    printf '%s\t%s\t%s\t%s\n' "$i" "${NAMES[$i]}" "${EXIT[$i]}" "${FOUND[$i]}"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$i" "${NAMES[$i]}" "${EXIT[$i]}" "${FOUND[$i]}" "${KINDS[$i]}"
 done >"$WORK/names"
 echo
 echo "repository: $REPO ($(git rev-list --count HEAD) commits, $(git ls-files | wc -l) files in the index)"
@@ -300,8 +301,8 @@ python3 - "$WORK/names" "$WORK/times" "$WORK/rss" <<'PY'
 import statistics, sys
 names = {}
 for line in open(sys.argv[1]):
-    i, name, code, found = line.rstrip("\n").split("\t")
-    names[i] = (name, code, found)
+    i, name, code, found, kind = line.rstrip("\n").split("\t")
+    names[i] = (name, code, found if kind == "scan" else "-")
 times = {}
 for line in open(sys.argv[2]):
     i, t = line.split()
@@ -318,7 +319,7 @@ for i in sorted(names, key=int):
     med = statistics.median(t)
     rows.append((names[i][0], "%.1f" % med, "%.1f" % min(t), "%.1f" % (med / floor),
                  "%.1f" % rss[i] if i in rss else "-", names[i][1],
-                 "-" if i == "0" else names[i][2]))
+                 names[i][2]))
 w = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
 for n, r in enumerate(rows):
     print("  ".join(r[0].ljust(w[0]) if c == 0 else r[c].rjust(w[c]) for c in range(len(r))))

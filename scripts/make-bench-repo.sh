@@ -115,7 +115,7 @@ while (($#)); do
         --versions=*) VERSIONS=${1#*=}; shift ;;
         --jobs) JOBS=${2:?--jobs needs a number}; shift 2 ;;
         --jobs=*) JOBS=${1#*=}; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) [[ -z $DIR ]] || die "one DIR only"; DIR=$1; shift ;;
     esac
