@@ -97,6 +97,7 @@ pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err
         scanned: stats.scanned,
         skipped_binary: stats.skipped_binary,
         skipped_large: stats.skipped_large,
+        size_limit: Some(args.max_blob_size),
         ..Summary::default()
     };
     Ok(Scanned { matches, summary, failed: !errors.is_empty() })

@@ -38,6 +38,7 @@ pub fn run(common: &Common, _remote: Option<&str>, _url: Option<&str>, max_blob_
         scanned: pushed.files,
         skipped_binary: count(Skip::Binary),
         skipped_large: count(Skip::TooLarge),
+        size_limit: Some(max_blob_size),
         silent_when_clean: true,
         ..Summary::default()
     };

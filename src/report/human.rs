@@ -96,9 +96,19 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
         parts.push(format!("{} binary skipped", summary.skipped_binary));
     }
     if summary.skipped_large > 0 {
-        parts.push(format!("{} over {} MiB skipped", summary.skipped_large, crate::source::MAX_FILE_SIZE >> 20));
+        let limit = summary.size_limit.unwrap_or(crate::source::MAX_FILE_SIZE);
+        parts.push(format!("{} over {} skipped", summary.skipped_large, size(limit)));
     }
     format!("leakguard: {}", parts.join("; "))
+}
+
+/// `32 MiB`, or bytes when the limit is not a whole number of MiB.
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

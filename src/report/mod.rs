@@ -35,6 +35,8 @@ pub struct Summary {
     pub items: Option<(&'static str, &'static str)>,
     pub skipped_binary: usize,
     pub skipped_large: usize,
+    /// The size over which inputs were skipped, when not the default.
+    pub size_limit: Option<u64>,
     pub allowed_inline: usize,
     pub allowed_config: usize,
     pub baselined: usize,

@@ -248,3 +248,12 @@ fn jsonl_is_one_finding_per_line() {
     let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("one object per line")).collect();
     assert_eq!(lines, findings(&repo, &[]));
 }
+
+#[test]
+fn blobs_over_the_size_limit_are_counted_with_that_limit() {
+    let repo = TestRepo::new();
+    repo.commit_files(&[("big.txt", &"x".repeat(5000)), ("small.txt", "ok\n")], "one big file");
+    let out = repo.leakguard(&["history", "--max-blob-size", "4096"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("1 over 4096 bytes skipped"), "{}", text(&out));
+}
