@@ -100,20 +100,6 @@ impl Baseline {
         self.entries.iter()
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Keeps only the entries `keep` says to.
-    pub fn retain(&mut self, keep: impl Fn(&Entry) -> bool) {
-        self.entries.retain(|e| keep(e));
-        self.keys = self.entries.iter().map(|e| (e.rule.clone(), e.path.clone())).collect();
-    }
-
     /// The entry a finding of `rule` with `secret` at `path` would have.
     pub fn entry(&self, rule: &str, path: &str, secret: &str) -> Entry {
         Entry { path: path.to_string(), rule: rule.to_string(), hash: self.hash(rule, secret) }

@@ -61,10 +61,6 @@ impl<'a> Chunk<'a> {
         self
     }
 
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
     /// 0-based index of the line holding byte `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
         self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1)
@@ -149,7 +145,6 @@ mod tests {
         assert_eq!(c.position(10), (3, 1));
         assert_eq!(&c.bytes[c.line_span(0)], b"ab");
         assert_eq!(&c.bytes[c.line_span(2)], b"last");
-        assert_eq!(c.line_count(), 3);
     }
 
     #[test]

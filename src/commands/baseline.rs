@@ -31,9 +31,9 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
     let (root, tracked) = repo::tracked_files()?;
     let root = std::fs::canonicalize(&root).unwrap_or(root);
     let path = super::baseline_path(common, &root);
-    let mut setup = super::setup(common, &root, &root)?;
+    let existing = Baseline::load(&path)?;
     // The findings the baseline would accept: everything the other filters let through.
-    let existing = setup.filters.baseline.take();
+    let setup = super::setup_with(common, &root, &root, None)?;
     let (matches, scanned) = if mode.history { history_findings(&setup, common, err)? } else { tracked_findings(&setup, &root, &tracked)? };
     let found = setup.filters.apply(matches).findings;
 
@@ -58,6 +58,9 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
     }
     for entry in &next {
         baseline.insert(entry.clone());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     std::fs::write(&path, baseline.to_toml()).with_context(|| format!("cannot write {}", path.display()))?;
     writeln!(

@@ -60,14 +60,18 @@ fn root() -> Result<PathBuf> {
 
 /// Loads config, rules, baseline and ignores. Report paths are relative to `base`.
 fn setup(common: &Common, base: &Path, root: &Path) -> Result<Setup> {
+    setup_with(common, base, root, load_baseline(common, root)?)
+}
+
+/// As `setup`, with the baseline given (the `baseline` command writes one that may not exist).
+fn setup_with(common: &Common, base: &Path, root: &Path, baseline: Option<Baseline>) -> Result<Setup> {
     let loaded = crate::config::load(common.config.as_deref(), root)?;
-    let built = crate::config::build(loaded.as_ref(), false)?;
-    let baseline = load_baseline(common, root)?;
+    let rules = crate::config::build(loaded.as_ref(), false)?;
     let ignore_path = root.join(crate::filter::gitleaksignore_file());
     let ignore = GitleaksIgnore::load(&ignore_path).with_context(|| format!("cannot read {}", ignore_path.display()))?;
     let paths = PathKey { base: base.to_path_buf(), root: root.to_path_buf() };
     let filters = Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore);
-    Ok(Setup { rules: built.rules, filters })
+    Ok(Setup { rules, filters })
 }
 
 fn baseline_path(common: &Common, root: &Path) -> PathBuf {

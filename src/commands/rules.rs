@@ -11,7 +11,7 @@ use crate::ExitStatus;
 pub fn run(common: &Common, command: RulesCommand, out: &mut dyn Write) -> Result<ExitStatus> {
     let root = super::root()?;
     let loaded = crate::config::load(common.config.as_deref(), &root)?;
-    let rules = crate::config::build(loaded.as_ref(), true)?.rules;
+    let rules = crate::config::build(loaded.as_ref(), true)?;
     match command {
         RulesCommand::List => {
             let width = rules.rules().iter().map(|r| r.id().len()).max().unwrap_or(0);

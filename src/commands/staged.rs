@@ -18,7 +18,7 @@ pub fn run(common: &Common, out: &mut dyn Write) -> Result<ExitStatus> {
 /// Scans the staged changes, limited to `only` when it is not empty.
 pub fn scan_staged(common: &Common, only: &[PathBuf], out: &mut dyn Write) -> Result<ExitStatus> {
     let staged = staged::read(only)?;
-    let root = super::root()?;
+    let root = std::fs::canonicalize(&staged.root).unwrap_or_else(|_| staged.root.clone());
     let setup = super::setup(common, &root, &root)?;
     let engine = Engine::new(&setup.rules);
     let mut matches = Vec::new();

@@ -6,19 +6,14 @@ use std::ops::Range;
 use super::{ConfigError, Loaded};
 use crate::rules::{check, Rule, RuleSet};
 
-/// The rules of a run.
-pub struct Built {
-    pub rules: RuleSet,
-}
-
 /// Builds the rule set. Built-in rules carry their examples only `with_examples` (the `rules`
 /// command); a scan never reads them.
-pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Built> {
+pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<RuleSet> {
     let builtin = || -> anyhow::Result<RuleSet> {
         let set = if with_examples { RuleSet::builtin() } else { RuleSet::builtin_for_scan() };
         set.map_err(|e| anyhow::anyhow!("the built-in rules are broken: {e}"))
     };
-    let Some(loaded) = loaded else { return Ok(Built { rules: builtin()? }) };
+    let Some(loaded) = loaded else { return builtin() };
     let cfg = &loaded.config.rules;
     let at = |span: Range<usize>, message: String| ConfigError::at(&loaded.path, &loaded.text, span, message);
     let mut rules = if cfg.builtin { builtin()? } else { RuleSet::default() };
@@ -67,7 +62,7 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Bui
             return Err(at(custom_rule_span(&loaded.text, index, "id"), e.to_string()).into());
         }
     }
-    Ok(Built { rules })
+    Ok(rules)
 }
 
 fn regex_message(e: &crate::rules::RuleError) -> String {

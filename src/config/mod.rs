@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use crate::rules::{RuleSpec, Severity};
 
-pub use build::{build, Built};
+pub use build::build;
 pub use error::ConfigError;
 
 /// The file name looked for at the repository root.

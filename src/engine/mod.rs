@@ -104,9 +104,6 @@ impl<'r> Engine<'r> {
         }
     }
 
-    pub fn rules(&self) -> &'r RuleSet {
-        self.rules
-    }
 
     pub fn scan(&self, chunk: &Chunk<'_>) -> Result<Vec<Finding>, RuleError> {
         let hits = self.prefilter.hits(chunk);

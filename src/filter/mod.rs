@@ -37,7 +37,7 @@ pub struct Filters {
     global: Allowlist,
     per_rule: HashMap<String, Allowlist>,
     gitleaks_ignore: GitleaksIgnore,
-    pub baseline: Option<Baseline>,
+    baseline: Option<Baseline>,
     paths: PathKey,
 }
 

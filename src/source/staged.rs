@@ -20,6 +20,8 @@ use crate::chunk::{is_binary, Chunk, Provenance};
 
 /// The staged changes, read once.
 pub struct Staged {
+    /// The work-tree root (config, baseline and ignores live there).
+    pub root: PathBuf,
     pub chunks: Vec<Chunk<'static>>,
     pub skipped: Vec<(String, Skip)>,
 }
@@ -47,7 +49,7 @@ pub fn read(only: &[PathBuf]) -> Result<Staged> {
         }
     }
     let diff = git_diff(&root, only)?;
-    let mut staged = Staged { chunks: Vec::new(), skipped: Vec::new() };
+    let mut staged = Staged { chunks: Vec::new(), skipped: Vec::new(), root: root.clone() };
     for file in parse(&diff) {
         let regular = matches!(file.mode.as_deref(), Some("100644" | "100755"));
         let Some(blob) = file.blob.as_deref().filter(|b| regular && b.bytes().any(|c| c != b'0')) else {

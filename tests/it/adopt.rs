@@ -258,3 +258,16 @@ fn baseline_from_history_accepts_past_secrets() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(stdout(&out).contains("1 in the baseline"), "{}", text(&out));
 }
+
+#[test]
+fn baseline_can_be_written_to_a_new_named_file() {
+    let repo = legacy_repo();
+    baseline(&repo, &["--baseline", "ci/accepted.toml"]);
+    let file = String::from_utf8(repo.read("ci/accepted.toml")).expect("utf-8");
+    assert_eq!(file.matches("[[accepted]]").count(), 1, "{file}");
+    let out = repo.leakguard(&["scan", "app", "--baseline", "ci/accepted.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Scans still refuse a named baseline that is not there: a typo must not go unnoticed.
+    let out = repo.leakguard(&["scan", "app", "--baseline", "ci/typo.toml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
