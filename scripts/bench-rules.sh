@@ -69,16 +69,33 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 cd "$WORK/clone"
 "$FULL" staged >/dev/null 2>&1 || true  # warm the page cache
-# Interleaved, so a busy machine slows all three alike.
 : > "$WORK/floor"; : > "$WORK/full"; : > "$WORK/small"
-for _ in $(seq "$RUNS"); do
-    t=$(now_us); git diff --cached --name-only >/dev/null; echo $(( $(now_us) - t )) >> "$WORK/floor"
-    t=$(now_us); "$FULL" staged >/dev/null 2>&1 || true; echo $(( $(now_us) - t )) >> "$WORK/full"
-    t=$(now_us); "$SMALL" staged >/dev/null 2>&1 || true; echo $(( $(now_us) - t )) >> "$WORK/small"
-done
+if command -v hyperfine >/dev/null; then
+    # Rounds of all three, so a busy spell of a shared machine slows each alike.
+    ROUNDS=5
+    for r in $(seq "$ROUNDS"); do
+        hyperfine -N -i --style none --warmup 3 --runs $(( (RUNS + ROUNDS - 1) / ROUNDS )) --export-json "$WORK/round.json" \
+            -n floor 'git diff --cached --name-only' -n full "$FULL staged" -n small "$SMALL staged" >/dev/null
+        python3 - "$WORK/round.json" "$WORK" <<'PY'
+import json, sys
+for res in json.load(open(sys.argv[1]))["results"]:
+    with open(f"{sys.argv[2]}/{res['command']}", "a") as out:
+        out.writelines(f"{round(t * 1e6)}\n" for t in res["times"])
+PY
+    done
+    TIMER=$(hyperfine --version)
+else
+    # Interleaved, so a busy machine slows all three alike.
+    for _ in $(seq "$RUNS"); do
+        t=$(now_us); git diff --cached --name-only >/dev/null; echo $(( $(now_us) - t )) >> "$WORK/floor"
+        t=$(now_us); "$FULL" staged >/dev/null 2>&1 || true; echo $(( $(now_us) - t )) >> "$WORK/full"
+        t=$(now_us); "$SMALL" staged >/dev/null 2>&1 || true; echo $(( $(now_us) - t )) >> "$WORK/small"
+    done
+    TIMER="bash loop (install hyperfine for steadier figures)"
+fi
 floor=$(median < "$WORK/floor"); full=$(median < "$WORK/full"); small=$(median < "$WORK/small")
-echo "files in repository: $(git ls-files | wc -l)"
-echo "git diff --cached --name-only: ${floor} us (median of $RUNS)"
+echo "files in repository: $(git ls-files | wc -l); timer: $TIMER; $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+echo "git diff --cached --name-only: ${floor} us (median of $(wc -l < "$WORK/floor"))"
 echo "leakguard staged, 20 rules:    ${small} us"
 echo "leakguard staged, full:        ${full} us"
 awk -v f="$full" -v s="$small" 'BEGIN { printf "ratio full / 20-rule: %.3f (target <= 1.10)\n", f / s }'

@@ -15,12 +15,11 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex::bytes::Captures;
-use regex::RegexSet;
+use regex_automata::{meta, Input, MatchKind, PatternSet};
 
 use crate::chunk::Chunk;
 use crate::finding::Finding;
-use crate::rules::{Kind, Rule, RuleError, RuleSet};
+use crate::rules::{Kind, Rule, RuleError, RuleMatch, RuleSet};
 
 pub use placeholder::is_placeholder;
 use prefilter::Prefilter;
@@ -33,6 +32,7 @@ const MAX_DECODES: usize = 64;
 
 pub struct Engine<'r> {
     rules: &'r RuleSet,
+    workload: Workload,
     prefilter: Prefilter,
     /// Rules with a path and no keywords: they run on every line of the files they name.
     path_rules: Vec<usize>,
@@ -41,7 +41,7 @@ pub struct Engine<'r> {
 }
 
 struct PathSet {
-    set: RegexSet,
+    set: meta::Regex,
     /// For each pattern of `set`, the rule it belongs to.
     rules: Vec<usize>,
 }
@@ -81,7 +81,7 @@ impl<'r> Engine<'r> {
             .filter(|(_, r)| r.spec.keywords.is_empty() && r.spec.path.is_some())
             .map(|(i, _)| i)
             .collect();
-        Engine { rules, prefilter: Prefilter::new(rules, workload), path_rules, paths: OnceLock::new() }
+        Engine { rules, workload, prefilter: Prefilter::new(rules, workload), path_rules, paths: OnceLock::new() }
     }
 
     /// The rules whose `path` matches this chunk's path (sorted), or `None` when a path
@@ -90,9 +90,14 @@ impl<'r> Engine<'r> {
         let paths = self.paths.get_or_init(|| {
             let rules: Vec<usize> = (0..self.rules.len()).filter(|&i| self.rules.rules()[i].spec.path.is_some()).collect();
             let patterns = rules.iter().map(|&i| self.rules.rules()[i].spec.path.as_deref().expect("filtered on path"));
-            RegexSet::new(patterns).ok().map(|set| PathSet { set, rules })
+            let set = crate::rules::quick_builder(meta::Config::new().match_kind(MatchKind::All)).build_many(&patterns.collect::<Vec<_>>());
+            set.ok().map(|set| PathSet { set, rules })
         });
-        paths.as_ref().map(|p| p.set.matches(path).iter().map(|m| p.rules[m]).collect())
+        paths.as_ref().map(|p| {
+            let mut hits = PatternSet::new(p.set.pattern_len());
+            p.set.which_overlapping_matches(&Input::new(path), &mut hits);
+            hits.iter().map(|m| p.rules[m.as_usize()]).collect()
+        })
     }
 
     fn applies(&self, index: usize, matching: &Option<Vec<usize>>, path: &str) -> Result<bool, RuleError> {
@@ -107,10 +112,34 @@ impl<'r> Engine<'r> {
 
     pub fn scan(&self, chunk: &Chunk<'_>) -> Result<Vec<Finding>, RuleError> {
         let hits = self.prefilter.hits(chunk);
+        if self.workload == Workload::Few {
+            self.compile_ahead(&hits.rules);
+        }
         let mut candidates = self.candidates(chunk, &hits.rules)?;
         self.decoded(chunk, &hits.decode_lines, &mut candidates)?;
         let candidates = resolve_overlaps(self.rules, candidates);
         Ok(candidates.iter().map(|c| render::finding(self.rules, chunk, c, &candidates)).collect())
+    }
+
+    /// Compiles the regexes a commit's hits woke, on two threads when there are several:
+    /// compiling is most of a commit's own work. Bulk scans compile each regex once anyway.
+    /// Errors are left for `candidates` to report.
+    fn compile_ahead(&self, hits: &[(usize, usize)]) {
+        let mut todo: Vec<&Rule> = hits.iter().map(|h| &self.rules.rules()[h.0]).filter(|r| !r.is_compiled()).collect();
+        todo.dedup_by_key(|r| r.id().as_ptr());
+        if todo.len() < 4 {
+            return;
+        }
+        // Alternate, not halves: the costly generic rules sit together at the end.
+        let compile = |parity: usize| {
+            for r in todo.iter().skip(parity).step_by(2) {
+                let _ = r.regex();
+            }
+        };
+        std::thread::scope(|s| {
+            s.spawn(|| compile(1));
+            compile(0);
+        });
     }
 
     fn candidates(&self, chunk: &Chunk<'_>, hits: &[(usize, usize)]) -> Result<Vec<Candidate>, RuleError> {
@@ -176,14 +205,13 @@ impl<'r> Engine<'r> {
         let rule = &self.rules.rules()[index];
         let regex = rule.regex()?;
         let haystack = &chunk.bytes[window.clone()];
-        for caps in regex.captures_iter(haystack) {
-            let whole = caps.get(0).expect("group 0 always matches");
-            let m = caps.name("secret").unwrap_or(whole);
-            if m.is_empty() {
+        for m in regex.matches(haystack) {
+            let s = m.secret.clone().unwrap_or(m.whole.clone());
+            if s.is_empty() {
                 continue;
             }
-            let secret = window.start + m.start()..window.start + m.end();
-            if !accept(rule, chunk, &secret, &caps) {
+            let secret = window.start + s.start..window.start + s.end;
+            if !accept(rule, chunk, &secret, &m, window.start) {
                 continue;
             }
             let first = chunk.line_index(secret.start) as u32 + 1;
@@ -191,7 +219,7 @@ impl<'r> Engine<'r> {
             if !chunk.in_scope(first, last) {
                 continue;
             }
-            let matched = window.start + whole.start()..window.start + whole.end();
+            let matched = window.start + m.whole.start..window.start + m.whole.end;
             out.push(Candidate { rule: index, secret, matched, decoded: None });
         }
         Ok(())
@@ -199,7 +227,7 @@ impl<'r> Engine<'r> {
 }
 
 /// The checks a captured secret must pass, cheapest and surest first.
-fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, caps: &Captures<'_>) -> bool {
+fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, base: usize) -> bool {
     let bytes = &chunk.bytes[secret.clone()];
     if gate::is_public_test_key(bytes) {
         return false;
@@ -220,12 +248,12 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, caps: &Captures
         }
     }
     // A smell's match is code, not a value: only a captured `secret` part can be a stand-in.
-    let value_captured = rule.spec.kind == Kind::Secret || caps.name("secret").is_some();
+    let value_captured = rule.spec.kind == Kind::Secret || m.secret.is_some();
     if value_captured && is_placeholder(bytes) {
         return false;
     }
     if generic {
-        let name = caps.name("name").map(|m| m.as_bytes());
+        let name = m.name.clone().map(|n| &chunk.bytes[base + n.start..base + n.end]);
         if line.len() > gate::MAX_GENERIC_LINE || gate::says_fake(line_bytes) {
             return false;
         }

@@ -3,6 +3,7 @@
 //! decoding.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -20,14 +21,21 @@ const DECODE_TRIGGERS: &[&str] = &[
 /// How much input an engine will see, which decides how its automaton is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Workload {
-    /// A commit's few files: build fast (a contiguous NFA, ~1 ms for the catalogue).
+    /// A commit's few files: small inputs go through a trigram index (built in microseconds),
+    /// larger ones through an Aho-Corasick NFA built on first need (~1 ms for the catalogue).
     Few,
     /// Many files or blobs: a DFA costs more to build and searches several times faster.
     Bulk,
 }
 
+/// Inputs up to this size take the trigram index when the workload is `Few`.
+const SMALL_INPUT: usize = 256 * 1024;
+
 pub struct Prefilter {
-    automaton: AhoCorasick,
+    workload: Workload,
+    keywords: Vec<String>,
+    automaton: OnceLock<AhoCorasick>,
+    trigrams: Option<Trigrams>,
     /// For each distinct keyword, the rules (indices into the rule set) that list it; the
     /// decode triggers come last and list none.
     rules_of: Vec<Vec<usize>>,
@@ -63,27 +71,45 @@ impl Prefilter {
         }
         let first_trigger = keywords.len();
         keywords.extend(DECODE_TRIGGERS.iter().map(|t| t.to_string()));
-        let kind = match workload {
-            Workload::Few => AhoCorasickKind::ContiguousNFA,
-            Workload::Bulk => AhoCorasickKind::DFA,
+        let trigrams = match workload {
+            Workload::Few => Trigrams::new(&keywords),
+            Workload::Bulk => None,
         };
-        // Case-insensitive transitions for hundreds of keywords make a bigger automaton and
-        // measured no faster than lowercasing the input (a DFA on a blob-sized copy).
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(kind))
-            .build(&keywords)
-            .expect("keywords are plain non-empty strings, checked when rules load");
-        Prefilter { automaton, rules_of, first_trigger }
+        let prefilter = Prefilter { workload, keywords, automaton: OnceLock::new(), trigrams, rules_of, first_trigger };
+        if workload == Workload::Bulk {
+            prefilter.automaton();
+        }
+        prefilter
+    }
+
+    fn automaton(&self) -> &AhoCorasick {
+        self.automaton.get_or_init(|| {
+            let kind = match self.workload {
+                Workload::Few => AhoCorasickKind::ContiguousNFA,
+                Workload::Bulk => AhoCorasickKind::DFA,
+            };
+            // Case-insensitive transitions for hundreds of keywords make a bigger automaton and
+            // measured no faster than lowercasing the input (a DFA on a blob-sized copy).
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(kind))
+                .build(&self.keywords)
+                .expect("keywords are plain non-empty strings, checked when rules load")
+        })
     }
 
     pub fn hits(&self, chunk: &Chunk<'_>) -> Hits {
+        let lower = chunk.bytes.to_ascii_lowercase();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        if let Some(trigrams) = self.trigrams.as_ref().filter(|_| lower.len() <= SMALL_INPUT) {
+            trigrams.find(&lower, &self.keywords, &mut found);
+        } else {
+            found.extend(self.automaton().find_overlapping_iter(&lower).map(|m| (m.pattern().as_usize(), m.start())));
+        }
         let mut hits = Hits::default();
         let mut last: Option<(usize, usize)> = None;
-        let lower = chunk.bytes.to_ascii_lowercase();
-        for m in self.automaton.find_overlapping_iter(&lower) {
-            let line = chunk.line_index(m.start());
-            let pattern = m.pattern().as_usize();
+        for (pattern, start) in found {
+            let line = chunk.line_index(start);
             if pattern >= self.first_trigger {
                 if hits.decode_lines.last() != Some(&line) {
                     hits.decode_lines.push(line);
@@ -102,5 +128,81 @@ impl Prefilter {
         hits.decode_lines.sort_unstable();
         hits.decode_lines.dedup();
         hits
+    }
+}
+
+/// Keywords indexed by their first three bytes: a bit per hashed trigram to skip most
+/// positions, then a sorted list.
+struct Trigrams {
+    bits: Vec<u64>,
+    /// `(trigram, keyword index)`, sorted.
+    entries: Vec<(u32, u32)>,
+}
+
+const TRIGRAM_BITS: u32 = 16;
+
+fn trigram(bytes: &[u8]) -> u32 {
+    u32::from(bytes[0]) | u32::from(bytes[1]) << 8 | u32::from(bytes[2]) << 16
+}
+
+fn trigram_bit(t: u32) -> usize {
+    (t.wrapping_mul(0x9E37_79B1) >> (32 - TRIGRAM_BITS)) as usize
+}
+
+impl Trigrams {
+    /// `None` when a keyword is shorter than three bytes (a custom rule's may be).
+    fn new(keywords: &[String]) -> Option<Trigrams> {
+        if keywords.iter().any(|k| k.len() < 3) {
+            return None;
+        }
+        let mut bits = vec![0u64; (1 << TRIGRAM_BITS) / 64];
+        let mut entries = Vec::with_capacity(keywords.len());
+        for (i, k) in keywords.iter().enumerate() {
+            let t = trigram(k.as_bytes());
+            bits[trigram_bit(t) / 64] |= 1 << (trigram_bit(t) % 64);
+            entries.push((t, i as u32));
+        }
+        entries.sort_unstable();
+        Some(Trigrams { bits, entries })
+    }
+
+    /// Every occurrence of every keyword in `lower`, as `(keyword index, start)`.
+    fn find(&self, lower: &[u8], keywords: &[String], out: &mut Vec<(usize, usize)>) {
+        for start in 0..lower.len().saturating_sub(2) {
+            let t = trigram(&lower[start..]);
+            let bit = trigram_bit(t);
+            if self.bits[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
+            let from = self.entries.partition_point(|e| e.0 < t);
+            for &(_, k) in self.entries[from..].iter().take_while(|e| e.0 == t) {
+                if lower[start..].starts_with(keywords[k as usize].as_bytes()) {
+                    out.push((k as usize, start));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chunk::Provenance;
+    use std::borrow::Cow;
+
+    /// The trigram index and the automaton find the same keywords on the same lines, overlapping
+    /// ones and ones at the very end included.
+    #[test]
+    fn trigram_index_agrees_with_the_automaton() {
+        let rules = RuleSet::builtin_for_scan().expect("built-in rules");
+        let few = Prefilter::new(&rules, Workload::Few);
+        let bulk = Prefilter::new(&rules, Workload::Bulk);
+        assert!(few.trigrams.is_some());
+        let text = "x = 1\nDB_PASSWORD=ghp_abc AKIA\n  apiKey: 'sk-proj-'  # token\n-----BEGIN RSA PRIVATE KEY-----\nxoxb-1-2\nend pat";
+        let chunk = Chunk::new("a/b.env".into(), Cow::Borrowed(text.as_bytes()), Provenance::File);
+        let (a, b) = (few.hits(&chunk), bulk.hits(&chunk));
+        assert!(!a.rules.is_empty() && !a.decode_lines.is_empty());
+        assert_eq!(a.rules, b.rules);
+        assert_eq!(a.decode_lines, b.decode_lines);
     }
 }

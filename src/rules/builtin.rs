@@ -1,10 +1,69 @@
-//! The pattern files built into the binary, converted to JSON by `build.rs` (in name order).
+//! The pattern files built into the binary, by `build.rs` (in name order): each as JSON, and
+//! its rules as constants without their examples.
 
-/// One `patterns/*.toml` file: whole, and without its examples.
+use super::{Kind, RuleSpec, Severity};
+
+/// One `patterns/*.toml` file.
 pub struct BuiltinFile {
     pub origin: &'static str,
+    /// The whole file as JSON, examples included.
     pub full: &'static str,
-    pub lean: &'static str,
+    /// Its rules, without examples.
+    pub lean: &'static [LeanRule],
+}
+
+/// A rule as a scan needs it.
+pub struct LeanRule {
+    pub id: &'static str,
+    pub description: &'static str,
+    pub kind: Kind,
+    pub severity: Severity,
+    pub keywords: &'static [&'static str],
+    pub regex: &'static str,
+    pub entropy: Option<f64>,
+    pub multiline: bool,
+    pub path: Option<&'static str>,
+    pub checksum: Option<&'static str>,
+}
+
+impl LeanRule {
+    pub fn spec(&self) -> RuleSpec {
+        RuleSpec {
+            id: self.id.to_string(),
+            description: self.description.to_string(),
+            kind: self.kind,
+            severity: self.severity,
+            keywords: self.keywords.iter().map(|k| k.to_string()).collect(),
+            regex: self.regex.to_string(),
+            entropy: self.entropy,
+            multiline: self.multiline,
+            path: self.path.map(str::to_string),
+            checksum: self.checksum.map(str::to_string),
+            examples: Vec::new(),
+            negative_examples: Vec::new(),
+        }
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    /// The constants build.rs writes say what the strictly parsed files say, and no two built-in
+    /// rules share an id (`builtin_for_scan` does not check).
+    #[test]
+    fn lean_rules_match_the_pattern_files() {
+        let full = RuleSet::builtin().expect("the built-in rules load");
+        let lean = RuleSet::builtin_for_scan().expect("the lean rules load");
+        assert_eq!(full.len(), lean.len());
+        for (f, l) in full.rules().iter().zip(lean.rules()) {
+            let mut spec = f.spec.clone();
+            spec.examples.clear();
+            spec.negative_examples.clear();
+            assert_eq!(format!("{spec:?}"), format!("{:?}", l.spec), "rule {}", f.id());
+            assert_eq!(f.origin, l.origin);
+        }
+    }
+}

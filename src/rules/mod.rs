@@ -7,9 +7,11 @@ pub mod builtin;
 pub mod check;
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex::bytes::Regex;
+use regex_automata::meta;
+use regex_automata::util::syntax;
 use serde::Deserialize;
 
 /// What a rule flags: a credential, or a risky code pattern.
@@ -96,7 +98,7 @@ pub struct Rule {
     pub spec: RuleSpec,
     /// Where the rule came from, for messages (`patterns/github.toml`).
     pub origin: String,
-    regex: OnceLock<Result<Regex, String>>,
+    regex: OnceLock<Result<RuleRegex, String>>,
     path: OnceLock<Result<Option<regex::Regex>, String>>,
 }
 
@@ -120,17 +122,9 @@ impl Rule {
     }
 
     /// The compiled regex; compiled once, on first call.
-    pub fn regex(&self) -> Result<&Regex, RuleError> {
+    pub fn regex(&self) -> Result<&RuleRegex, RuleError> {
         self.regex
-            .get_or_init(|| {
-                // ASCII classes: secrets are ASCII, and Unicode-aware `\w`, `\s` and `(?i)`
-                // compile to automata many times larger, paid on every commit.
-                regex::bytes::RegexBuilder::new(&self.spec.regex)
-                    .unicode(false)
-                    .size_limit(32 * 1024 * 1024)
-                    .build()
-                    .map_err(|e| e.to_string())
-            })
+            .get_or_init(|| RuleRegex::new(&self.spec.regex))
             .as_ref()
             .map_err(|msg| RuleError::Regex { id: self.spec.id.clone(), msg: msg.clone() })
     }
@@ -146,6 +140,62 @@ impl Rule {
             .as_ref()
             .map_err(|msg| RuleError::Regex { id: self.spec.id.clone(), msg: format!("path: {msg}") })?;
         Ok(compiled.as_ref().map_or(true, |re| re.is_match(path)))
+    }
+}
+
+/// A rule's compiled regex. It only ever runs on the lines the keyword prefilter picked, so it
+/// is built to compile quickly: no literal prefilter of its own and no lazy DFAs. For a `(?i)`
+/// word list those cost more to build than a commit's few short lines cost to search.
+#[derive(Debug)]
+pub struct RuleRegex {
+    regex: meta::Regex,
+}
+
+/// One match: the whole match, and the `secret` and `name` groups when the rule has them.
+#[derive(Debug, Clone)]
+pub struct RuleMatch {
+    pub whole: Range<usize>,
+    pub secret: Option<Range<usize>>,
+    pub name: Option<Range<usize>>,
+}
+
+impl RuleRegex {
+    fn new(pattern: &str) -> Result<RuleRegex, String> {
+        let regex = quick_builder(meta::Config::new()).build(pattern).map_err(|e| build_error(&e))?;
+        Ok(RuleRegex { regex })
+    }
+
+    pub fn is_match(&self, haystack: &[u8]) -> bool {
+        self.regex.is_match(haystack)
+    }
+
+    /// Every non-overlapping match in `haystack`, left to right.
+    pub fn matches<'h>(&'h self, haystack: &'h [u8]) -> impl Iterator<Item = RuleMatch> + 'h {
+        self.regex.captures_iter(haystack).filter_map(|caps| {
+            Some(RuleMatch {
+                whole: caps.get_match()?.range(),
+                secret: caps.get_group_by_name("secret").map(|s| s.range()),
+                name: caps.get_group_by_name("name").map(|s| s.range()),
+            })
+        })
+    }
+}
+
+/// A regex builder for patterns that run on a few short lines or paths: ASCII classes (secrets
+/// are ASCII, and Unicode-aware `\w`, `\s` and `(?i)` compile to automata many times larger),
+/// bytes (files may not be UTF-8), and nothing that costs more to build than it saves.
+pub fn quick_builder(config: meta::Config) -> meta::Builder {
+    let config = config.utf8_empty(false).auto_prefilter(false).hybrid(false).nfa_size_limit(Some(32 * 1024 * 1024));
+    let mut builder = meta::Builder::new();
+    builder.configure(config).syntax(syntax::Config::new().unicode(false).utf8(false));
+    builder
+}
+
+/// A build error as one line; a syntax error's text shows the pattern with a caret.
+fn build_error(e: &meta::BuildError) -> String {
+    match e.syntax_error() {
+        Some(s) => s.to_string(),
+        None => e.to_string(),
     }
 }
 
@@ -171,24 +221,29 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules built into the binary.
     /// The rules built into the binary, with their examples (for `rules test` and `show`).
     pub fn builtin() -> Result<RuleSet, RuleError> {
-        RuleSet::from_builtin(|f| f.full)
-    }
-
-    /// The rules built into the binary without their examples: what a scan needs, read faster.
-    pub fn builtin_for_scan() -> Result<RuleSet, RuleError> {
-        RuleSet::from_builtin(|f| f.lean)
-    }
-
-    fn from_builtin(text: impl Fn(&builtin::BuiltinFile) -> &'static str) -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
         for file in builtin::FILES {
-            let parsed: RuleFile = serde_json::from_str(text(file))
+            let parsed: RuleFile = serde_json::from_str(file.full)
                 .map_err(|e| RuleError::Parse { origin: file.origin.to_string(), msg: format!(" {e}") })?;
             for spec in parsed.rules {
                 set.add(Rule::new(spec, file.origin))?;
+            }
+        }
+        Ok(set)
+    }
+
+    /// The rules built into the binary without their examples: what a scan needs. Their ids
+    /// are known to be distinct (`builtin` checks, and the tests load it), so this skips the
+    /// check, which is quadratic.
+    pub fn builtin_for_scan() -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::default();
+        for file in builtin::FILES {
+            for lean in file.lean {
+                let rule = Rule::new(lean.spec(), file.origin);
+                validate(&rule)?;
+                set.rules.push(rule);
             }
         }
         Ok(set)

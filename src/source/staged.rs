@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 use git2::{Oid, Repository};
@@ -20,8 +20,6 @@ use crate::chunk::{is_binary, Chunk, Provenance};
 
 /// The staged changes, read once.
 pub struct Staged {
-    /// The work-tree root (config, baseline and ignores live there).
-    pub root: PathBuf,
     pub chunks: Vec<Chunk<'static>>,
     pub skipped: Vec<(String, Skip)>,
 }
@@ -36,9 +34,17 @@ struct FileDiff {
     binary: bool,
 }
 
-/// Reads the staged changes of the repository around the current directory. With `only`,
-/// just those paths (relative to the work-tree root, as git hands them to hooks).
-pub fn read(only: &[PathBuf]) -> Result<Staged> {
+/// A `git diff --cached` under way. git reads the index, a few milliseconds on a large
+/// repository, while the caller loads its rules: on a hook, that start-up costs no wall time.
+pub struct Pending {
+    repo: Repository,
+    root: PathBuf,
+    git: Child,
+}
+
+/// Starts reading the staged changes of the repository around the current directory. With
+/// `only`, just those paths (relative to the work-tree root, as git hands them to hooks).
+pub fn start(only: &[PathBuf]) -> Result<Pending> {
     let repo = Repository::open_from_env().context("not inside a git repository")?;
     let Some(root) = repo.workdir().map(Path::to_path_buf) else {
         bail!("`staged` needs a work tree, and {} is a bare repository", repo.path().display());
@@ -48,44 +54,59 @@ pub fn read(only: &[PathBuf]) -> Result<Staged> {
             bail!("GIT_INDEX_FILE names {}, which does not exist", Path::new(&index).display());
         }
     }
-    let diff = git_diff(&root, only)?;
-    let mut staged = Staged { chunks: Vec::new(), skipped: Vec::new(), root: root.clone() };
-    for file in parse(&diff) {
-        let regular = matches!(file.mode.as_deref(), Some("100644" | "100755"));
-        let Some(blob) = file.blob.as_deref().filter(|b| regular && b.bytes().any(|c| c != b'0')) else {
-            continue; // deleted, symlink, submodule, or intent-to-add
-        };
-        let oid = Oid::from_str(blob).with_context(|| format!("git printed a bad blob id for {}", file.path))?;
-        let blob = repo.find_blob(oid).with_context(|| format!("cannot read the staged blob of {}", file.path))?;
-        if blob.size() as u64 > MAX_FILE_SIZE {
-            staged.skipped.push((file.path, Skip::TooLarge));
-            continue;
-        }
-        let bytes = blob.content();
-        if is_binary(bytes) {
-            staged.skipped.push((file.path, Skip::Binary));
-            continue;
-        }
-        let chunk = Chunk::new(file.path, Cow::Owned(bytes.to_vec()), Provenance::Staged);
-        // git diffs UTF-16 text as binary and gives no hunks: judge the whole staged file.
-        staged.chunks.push(if file.binary { chunk } else { chunk.with_scope(file.added) });
-    }
-    Ok(staged)
+    let git = git_diff(&root, only)?;
+    Ok(Pending { repo, root, git })
 }
 
-fn git_diff(root: &Path, only: &[PathBuf]) -> Result<Vec<u8>> {
+impl Pending {
+    /// The work-tree root (config, baseline and ignores live there).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Waits for git and reads each changed file's staged blob.
+    pub fn finish(self) -> Result<Staged> {
+        let out = self.git.wait_with_output().context("cannot read git's output")?;
+        if !out.status.success() {
+            let cause = String::from_utf8_lossy(&out.stderr);
+            bail!("git diff --cached failed: {}", cause.lines().next().unwrap_or("no message").trim());
+        }
+        let mut staged = Staged { chunks: Vec::new(), skipped: Vec::new() };
+        for file in parse(&out.stdout) {
+            let regular = matches!(file.mode.as_deref(), Some("100644" | "100755"));
+            let Some(blob) = file.blob.as_deref().filter(|b| regular && b.bytes().any(|c| c != b'0')) else {
+                continue; // deleted, symlink, submodule, or intent-to-add
+            };
+            let oid = Oid::from_str(blob).with_context(|| format!("git printed a bad blob id for {}", file.path))?;
+            let blob = self.repo.find_blob(oid).with_context(|| format!("cannot read the staged blob of {}", file.path))?;
+            if blob.size() as u64 > MAX_FILE_SIZE {
+                staged.skipped.push((file.path, Skip::TooLarge));
+                continue;
+            }
+            let bytes = blob.content();
+            if is_binary(bytes) {
+                staged.skipped.push((file.path, Skip::Binary));
+                continue;
+            }
+            let chunk = Chunk::new(file.path, Cow::Owned(bytes.to_vec()), Provenance::Staged);
+            // git diffs UTF-16 text as binary and gives no hunks: judge the whole staged file.
+            staged.chunks.push(if file.binary { chunk } else { chunk.with_scope(file.added) });
+        }
+        Ok(staged)
+    }
+}
+
+fn git_diff(root: &Path, only: &[PathBuf]) -> Result<Child> {
     let mut cmd = Command::new("git");
     cmd.current_dir(root)
         .args(["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "--literal-pathspecs", "diff", "--cached"])
         .args(["--no-color", "--no-ext-diff", "--no-textconv", "--full-index", "-U0", "-M", "--ignore-submodules"])
         .args(["--src-prefix=a/", "--dst-prefix=b/", "--"])
-        .args(only);
-    let out = cmd.output().context("cannot run git (is it installed and on PATH?)")?;
-    if !out.status.success() {
-        let cause = String::from_utf8_lossy(&out.stderr);
-        bail!("git diff --cached failed: {}", cause.lines().next().unwrap_or("no message").trim());
-    }
-    Ok(out.stdout)
+        .args(only)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().context("cannot run git (is it installed and on PATH?)")
 }
 
 /// Parses `git diff -U0 --full-index` output: per file, its new path, mode and blob id, and
