@@ -15,11 +15,14 @@ const NO_GENERIC_SUFFIXES: &[&str] = &[".min.js", ".min.css", ".js.map", ".css.m
 /// A line this long is minified or generated; generic rules skip it.
 pub const MAX_GENERIC_LINE: usize = 4096;
 
-/// Whether generic rules skip the file at `path` altogether.
+/// Whether generic rules skip the file at `path` altogether: lock files, generated assets, and
+/// templates (`.env.example`, `config.sample.yml`), whose values are stand-ins by design.
 pub fn skips_generic(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
-    NO_GENERIC_FILES.contains(&name) || NO_GENERIC_SUFFIXES.iter().any(|s| name.ends_with(s))
+    let template = name.split('.').skip(1).any(|part| matches!(part, "example" | "sample" | "template" | "dist" | "tmpl"))
+        || name.starts_with("example.") || name.starts_with("sample.");
+    NO_GENERIC_FILES.contains(&name) || NO_GENERIC_SUFFIXES.iter().any(|s| name.ends_with(s)) || template
 }
 
 /// Reading a secret from somewhere else is not a secret: text before the value on its line.
@@ -29,9 +32,21 @@ const LOOKUPS: &[&str] = &[
     "lookup(", "config.get", "settings.get", "fetch(", "credentials.get",
 ];
 
+/// Whether the value is read from elsewhere. A lookup with a literal fallback
+/// (`env('X', 'literal')`, `process.env.X || 'literal'`, `${X:-literal}`) still commits the
+/// literal, so it counts as a value.
 pub fn is_lookup(before_value: &[u8]) -> bool {
     let lower = before_value.to_ascii_lowercase();
-    LOOKUPS.iter().any(|l| memchr::memmem::find(&lower, l.as_bytes()).is_some())
+    let last = LOOKUPS.iter().filter_map(|l| memchr::memmem::rfind(&lower, l.as_bytes()).map(|at| at + l.len())).max();
+    let Some(after) = last.map(|at| &lower[at..]) else { return false };
+    let fallback = [&b","[..], b"||", b" or ", b"??", b":-", b"|default"];
+    !fallback.iter().any(|f| memchr::memmem::find(after, f).is_some())
+}
+
+/// Anonymous FTP and the like: a password there is an e-mail address or a courtesy.
+pub fn is_anonymous(line: &[u8]) -> bool {
+    let lower = line.to_ascii_lowercase();
+    memchr::memmem::find(&lower, b"anonymous").is_some()
 }
 
 /// Words on a line that mark a token as a stand-in. Only consulted for a token whose checksum
@@ -43,13 +58,28 @@ pub fn says_fake(line: &[u8]) -> bool {
     FAKE_MARKERS.iter().any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
 }
 
-/// Default and demo passwords, compared after dropping trailing digits and punctuation.
+/// Default and demo passwords: a value that is one of these, whole, is a stand-in.
 const WEAK_DEFAULTS: &[&str] = &[
     "password", "passw0rd", "p@ssw0rd", "p@ssword", "pa$$word", "changeme", "changeit", "secret",
     "s3cr3t", "admin", "administrator", "letmein", "qwerty", "welcome", "default", "root", "toor",
     "guest", "postgres", "mysql", "test", "testing", "demo", "example", "foobar", "pass",
     "todo", "tbd", "fixme", "none", "null", "undefined", "empty", "notset", "not_set", "unset",
+    "required", "optional", "disabled", "enabled", "generated", "random", "prompt", "inherit",
+    "hidden", "masked", "redacted", "encrypted", "hashed", "omitted", "provided", "unused",
 ];
+/// Of those, the ones that stay stand-ins with digits or punctuation added (`password123`,
+/// `changeme!`); `Welcome2015?` or `admin1234` is a person's real, weak, password.
+const STAND_IN_STEMS: &[&str] = &[
+    "password", "passw0rd", "p@ssw0rd", "p@ssword", "changeme", "changeit", "secret", "s3cr3t",
+    "test", "testing", "demo", "example", "foobar", "dummy", "sample", "todo", "fixme", "none",
+    "null", "undefined", "xxx", "your_password", "yourpassword", "mypassword", "my_password",
+];
+
+/// Whether a value is a default or demo password rather than one someone chose.
+fn is_weak_default(lower: &str) -> bool {
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    WEAK_DEFAULTS.contains(&lower) || STAND_IN_STEMS.contains(&stem)
+}
 
 /// Whether a value caught by a generic rule (a name that sounds secret, a value) looks like a
 /// credential rather than code, a word, a path, a version or an id. `name` is the assigned
@@ -61,8 +91,7 @@ pub fn generic_value_ok(value: &[u8], name: Option<&[u8]>) -> bool {
         return false;
     }
     let lower = text.to_ascii_lowercase();
-    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
-    if WEAK_DEFAULTS.contains(&stem) || lower.contains("://") || is_reference(text) {
+    if is_weak_default(&lower) || lower.contains("://") || is_reference(text) || is_encrypted(text) {
         return false;
     }
     // WordPress salts hold spaces; a sentence does too, with far less entropy.
@@ -99,13 +128,93 @@ pub fn generic_value_ok(value: &[u8], name: Option<&[u8]>) -> bool {
     true
 }
 
-/// `$VAR`, `$env:VAR`, `%VAR%`, `{name}`: a reference to a value kept elsewhere.
+/// Whether a value in a password's place (a password-named field, a `.netrc`, a DSN) is a
+/// password. People choose words, dates and dashes: no entropy or mixed-case bar, only what
+/// marks a stand-in, a reference or code.
+pub fn password_value_ok(value: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(value) else { return false };
+    let len = text.chars().count();
+    if !(6..=200).contains(&len) || text.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    if is_weak_default(&lower) || lower.contains("://") || is_reference(text) || is_encrypted(text) {
+        return false;
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) || looks_like_path(text) || looks_like_version(text) || is_list(text) {
+        return false;
+    }
+    // `change-me-on-first-login`, `your_db_password`: instructions, not passwords.
+    if ["change-me", "change_me", "changeme", "replace", "your-", "your_", "fill-in", "set-me"].iter().any(|w| lower.contains(w)) {
+        return false;
+    }
+    // `on_create`, `read_only`: an option's name, snake_case without a digit.
+    if text.contains('_') && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        return false;
+    }
+    // A value that names the secret again is a variable or a key name: `passwordEncoder`,
+    // `db-password-secret`, `smtp.password`.
+    let names_itself = ["pass", "pwd", "secret", "credential", "token"].iter().any(|w| lower.contains(w));
+    let code_like = text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    // `aaaaaaaa`, `abababab`: a filler, not a choice.
+    !(names_itself && code_like) && entropy(value) >= 2.0
+}
+
+/// A name that says its value is a password (`DB_PASSWORD`, `smtppass`, `ansible_ssh_pass`,
+/// `db_password_prod`), judged by its last word: `password_encryption` is a setting.
+pub fn names_a_password(name: &[u8]) -> bool {
+    const QUALIFIERS: &[&str] = &[
+        "prod", "production", "dev", "development", "staging", "stage", "test", "local", "value", "val",
+        "str", "string", "plain", "plaintext", "raw", "env", "default", "new", "old",
+    ];
+    let words = words(&String::from_utf8_lossy(name));
+    let last = words.iter().rev().find(|w| !QUALIFIERS.contains(&w.as_str()) && !w.bytes().all(|b| b.is_ascii_digit()));
+    last.is_some_and(|w| {
+        matches!(w.as_str(), "pw" | "pwd" | "passwd" | "passphrase") || w.ends_with("pass") || w.ends_with("password")
+    })
+}
+
+/// Values encrypted with a key kept elsewhere, committed on purpose: sops (`ENC[...]`),
+/// Jasypt (`ENC(...)`), Ansible Vault, and Sealed Secrets' long `Ag...` blobs.
+fn is_encrypted(text: &str) -> bool {
+    text.starts_with("ENC[") || text.starts_with("ENC(") || text.starts_with("$ANSIBLE_VAULT")
+        || (text.len() >= 300 && text.starts_with("Ag") && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
+}
+
+/// Public-by-design tokens some providers put in client code: Mapbox `pk.`, Stripe `pk_`.
+pub fn is_public_token(value: &[u8]) -> bool {
+    ["pk.eyJ", "pk_live_", "pk_test_"].iter().any(|p| value.starts_with(p.as_bytes()))
+}
+
+/// Source files, where an unquoted value is an expression (`password = getPassword()`), never
+/// a literal.
+const CODE_EXTENSIONS: &[&str] = &[
+    "py", "js", "jsx", "mjs", "cjs", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "go", "rs",
+    "rb", "rake", "php", "cs", "vb", "fs", "swift", "m", "mm", "c", "h", "cc", "cpp", "hpp", "dart",
+    "lua", "pl", "ex", "exs", "erl", "clj", "vue", "svelte",
+];
+
+pub fn is_code_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// `$VAR`, `$env:VAR`, `%VAR%`, `{name}`, `DB_PASSWORD`: a reference to a value kept elsewhere.
 fn is_reference(text: &str) -> bool {
     let ident = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
     let var = text.strip_prefix("$env:").or_else(|| text.strip_prefix('$'));
     var.is_some_and(|v| ident(v) && !v.as_bytes()[0].is_ascii_digit())
         || (text.len() > 2 && text.starts_with('%') && text.ends_with('%') && ident(&text[1..text.len() - 1]))
-        || has_braced_name(text)
+        || (has_braced_name(text) && entropy(text.as_bytes()) < 4.2)
+        || is_env_name(text)
+}
+
+/// `DB_PASSWORD`, `API_TOKEN`: the name of an environment variable, in a value's place.
+fn is_env_name(text: &str) -> bool {
+    text.contains('_')
+        && text.as_bytes()[0].is_ascii_uppercase()
+        && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && text.split('_').all(|w| !w.is_empty() && w.bytes().any(|b| b.is_ascii_uppercase()))
 }
 
 /// `{name}` or `{0}` somewhere in the value: a format string.
@@ -126,7 +235,8 @@ const NON_SECRET_WORDS: &[&str] = &[
     "pattern", "regex", "format", "type", "mode", "field", "column", "header", "param", "prefix",
     "suffix", "ttl", "timeout", "count", "enabled", "required", "version", "algorithm", "alg",
     "url", "uri", "endpoint", "host", "path", "file", "filename", "dir", "name", "id", "ids",
-    "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation",
+    "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation", "encoder",
+    "encoding", "method", "scheme",
 ];
 /// Word beginnings with the same meaning (`expires`, `expiry`, `reset_url`...).
 const NON_SECRET_STEMS: &[&str] = &["expir", "valid", "reset", "confirm", "strength"];
@@ -134,9 +244,14 @@ const NON_SECRET_STEMS: &[&str] = &["expir", "valid", "reset", "confirm", "stren
 /// Whether the assigned name itself says the value is not a secret (`CACHE_KEY`,
 /// `secret_name`, `tokenExpiry`).
 pub fn names_a_non_secret(name: &[u8]) -> bool {
-    words(&String::from_utf8_lossy(name))
-        .iter()
-        .any(|w| NON_SECRET_WORDS.contains(&w.as_str()) || NON_SECRET_STEMS.iter().any(|s| w.starts_with(s)))
+    let words = words(&String::from_utf8_lossy(name));
+    // Vault's AppRole `secret_id` is the secret half of a login, not an id.
+    if words == ["secret", "id"] {
+        return false;
+    }
+    // `password_encryption`, `token_method`: a setting about the secret, named by its last word.
+    let setting = words.last().is_some_and(|w| matches!(w.as_str(), "encryption" | "cipher" | "hashing" | "method" | "mode"));
+    setting || words.iter().any(|w| NON_SECRET_WORDS.contains(&w.as_str()) || NON_SECRET_STEMS.iter().any(|s| w.starts_with(s)))
 }
 
 /// A name split into lowercase words at separators and camelCase humps.
@@ -164,7 +279,9 @@ fn words(name: &str) -> Vec<String> {
 fn names_a_secret(name: &[u8]) -> bool {
     let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
     let trimmed = lower.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
-    let is_id = ["id", "uuid", "guid", "ids"].iter().any(|s| trimmed.ends_with(s));
+    // Vault's AppRole `secret_id` is the secret half of a login.
+    let secret_id = ["secret_id", "secret-id", "secretid"].iter().any(|s| trimmed.ends_with(s));
+    let is_id = !secret_id && ["id", "uuid", "guid", "ids"].iter().any(|s| trimmed.ends_with(s));
     !is_id && ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key"].iter().any(|w| trimmed.contains(w))
 }
 
@@ -229,8 +346,9 @@ const PUBLIC_TEST_KEYS: &[&str] = &[
     // Stripe's documented test secret and publishable keys.
     "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
     "b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b",
-    // The jwt.io sample token.
+    // The jwt.io sample token, with both signatures it has shown.
     "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
+    "de115b193a14b7985ace8f681515a39231f48b20ccb2fe726683bd715ccf0a24",
     // Google reCAPTCHA v2 test site key and secret key.
     "26705a09ab22331d02d9aceaab10fa520d046538df6c67931050037d51ab8349",
     "f5e95c9954635b65acab57e6d5ea663eb900f06dc8794a90358f5abb1c77d4e0",

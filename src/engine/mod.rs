@@ -229,7 +229,7 @@ impl<'r> Engine<'r> {
 /// The checks a captured secret must pass, cheapest and surest first.
 fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, base: usize) -> bool {
     let bytes = &chunk.bytes[secret.clone()];
-    if gate::is_public_test_key(bytes) {
+    if gate::is_public_test_key(bytes) || gate::is_public_token(bytes) {
         return false;
     }
     let line = chunk.line_span(chunk.line_index(secret.start));
@@ -240,7 +240,9 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
         _ => {}
     }
     let generic = rule.is_generic();
-    if let Some(min) = rule.spec.entropy {
+    let name = m.name.clone().map(|n| &chunk.bytes[base + n.start..base + n.end]);
+    let password = rule.spec.password || (generic && name.is_some_and(gate::names_a_password));
+    if let Some(min) = rule.spec.entropy.filter(|_| !password) {
         // A short password cannot reach a long key's entropy: generic rules scale the bar.
         let min = if generic { min.min((bytes.len() as f64).log2() - 0.6) } else { min };
         if gate::entropy(bytes) < min {
@@ -252,15 +254,27 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
     if value_captured && is_placeholder(bytes) {
         return false;
     }
-    if generic {
-        let name = m.name.clone().map(|n| &chunk.bytes[base + n.start..base + n.end]);
-        if line.len() > gate::MAX_GENERIC_LINE || gate::says_fake(line_bytes) {
+    if generic || rule.spec.password {
+        if line.len() > gate::MAX_GENERIC_LINE || gate::says_fake(line_bytes) || gate::is_anonymous(line_bytes) {
             return false;
         }
-        if !gate::generic_value_ok(bytes, name) || name.is_some_and(gate::names_a_non_secret) {
+        let value_ok = if password {
+            gate::password_value_ok(bytes) || gate::generic_value_ok(bytes, name)
+        } else {
+            gate::generic_value_ok(bytes, name)
+        };
+        // A name that ends in `password` is one, whatever words come first (`EMAIL_HOST_PASSWORD`).
+        if !value_ok || (!password && name.is_some_and(gate::names_a_non_secret)) {
             return false;
         }
         if gate::is_lookup(&chunk.bytes[line.start..secret.start.max(line.start)]) {
+            return false;
+        }
+        // In source code a value outside any string literal is an expression, and `x(` is a
+        // call.
+        let before = &chunk.bytes[line.start..secret.start.max(line.start)];
+        let in_string = [b'"', b'\'', b'`'].iter().any(|q| before.iter().filter(|&&b| b == *q).count() % 2 == 1);
+        if (!in_string && gate::is_code_file(&chunk.path)) || chunk.bytes.get(secret.end) == Some(&b'(') {
             return false;
         }
     }

@@ -14,7 +14,8 @@ use crate::rules::RuleSet;
 /// are secrets wherever they sit (`-----BEGIN`, `postgres://`, ...) or `://` percent-encoded.
 const DECODE_TRIGGERS: &[&str] = &[
     "secret", "token", "passw", "pwd", "auth", "credential", "_key", "apikey", "dsn", "conn",
-    "ls0tls1crudjti", "cg9zdgdyzxm6ly", "bw9uz29ky", "bxlzcww6ly", "cmvkaxm6ly", "ahr0chm6ly",
+    "ls0tls1crudjti", "cg9zdgdyzxm6ly", "cg9zdgdyzxnxbdovl", "bw9uz29ky", "bxlzcww6ly", "cmvkaxm6ly",
+    "ahr0chm6ly", "yw1xcdovl", "eyjhdxrocyi6",
     "%3a%2f%2f",
 ];
 

@@ -127,13 +127,21 @@ fn lock_files_and_minified_assets_skip_generic_rules() {
 fn secrets_read_from_elsewhere_are_not_secrets() {
     let rules = builtin();
     for line in [
-        "password = os.environ.get(\"DB_PASS\", \"Xk9#mQ2vLr7w\")",
-        "const token = process.env.TOKEN || \"Qm8xZ2Fw3kLr9Tz\";",
+        "password = os.environ.get(\"DB_PASS\")",
+        "const token = process.env.TOKEN;",
         "  password: ${{ secrets.DB_PASSWORD }}",
         "API_TOKEN=$API_TOKEN_FROM_VAULT",
         "password: \"{db_password}\"",
     ] {
         assert!(scan_at(&rules, "f", line).is_empty(), "{line}");
+    }
+    // A lookup's literal fallback is committed all the same.
+    for line in [
+        "password = os.environ.get(\"DB_PASS\", \"Xk9#mQ2vLr7w\")",
+        "const token = process.env.TOKEN || \"Qm8xZ2Fw3kLr9TzVb2\";",
+        "'password' => env('DB_PASSWORD', 'Tulip!4821x'),",
+    ] {
+        assert!(!scan_at(&rules, "f", line).is_empty(), "{line}");
     }
 }
 

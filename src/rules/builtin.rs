@@ -22,6 +22,7 @@ pub struct LeanRule {
     pub regex: &'static str,
     pub entropy: Option<f64>,
     pub multiline: bool,
+    pub password: bool,
     pub path: Option<&'static str>,
     pub checksum: Option<&'static str>,
 }
@@ -37,6 +38,7 @@ impl LeanRule {
             regex: self.regex.to_string(),
             entropy: self.entropy,
             multiline: self.multiline,
+            password: self.password,
             path: self.path.map(str::to_string),
             checksum: self.checksum.map(str::to_string),
             examples: Vec::new(),

@@ -64,6 +64,10 @@ pub struct RuleSpec {
     pub entropy: Option<f64>,
     #[serde(default)]
     pub multiline: bool,
+    /// The secret is a password: a person's choice, judged by the password checks (any value
+    /// of six or more characters that is not a stand-in or a reference), not by entropy.
+    #[serde(default)]
+    pub password: bool,
     /// A regex on the chunk's path: the rule applies only to files it matches. A rule with a
     /// path and no keywords runs on every line of those files.
     #[serde(default)]
