@@ -55,7 +55,32 @@ const FAKE_MARKERS: &[&str] = &["fake", "dummy", "example", "sample", "mock", "p
 
 pub fn says_fake(line: &[u8]) -> bool {
     let lower = line.to_ascii_lowercase();
-    FAKE_MARKERS.iter().any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
+    FAKE_MARKERS.iter().any(|m| {
+        memchr::memmem::find_iter(&lower, m.as_bytes()).any(|at| {
+            // `example.com`, `smtp.corp.example`: a domain, said of the host, not the secret.
+            let before = at.checked_sub(1).map(|i| lower[i]);
+            let after = lower.get(at + m.len()).copied();
+            !(*m == "example" && (matches!(before, Some(b'.' | b'@')) || after == Some(b'.')))
+        })
+    })
+}
+
+/// A path that says its file holds stand-ins: `tests/fixtures/fake_credentials.py`, `mocks/`.
+pub fn is_fake_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.split(['/', '_', '-', '.']).any(|w| matches!(w, "fake" | "fakes" | "dummy" | "mock" | "mocks" | "stub" | "stubs"))
+}
+
+/// A JWT whose claims say it is public by design: Supabase's `anon` key.
+pub fn is_public_jwt(token: &[u8]) -> bool {
+    let mut parts = token.split(|&b| b == b'.');
+    let (Some(header), Some(claims)) = (parts.next(), parts.next()) else { return false };
+    if !header.starts_with(b"eyJ") {
+        return false;
+    }
+    let Some(decoded) = super::decode::base64(claims) else { return false };
+    let text = String::from_utf8_lossy(&decoded).replace(' ', "");
+    text.contains("\"role\":\"anon\"")
 }
 
 /// Default and demo passwords: a value that is one of these, whole, is a stand-in.
@@ -184,6 +209,8 @@ fn is_encrypted(text: &str) -> bool {
 /// Public-by-design tokens some providers put in client code: Mapbox `pk.`, Stripe `pk_`.
 pub fn is_public_token(value: &[u8]) -> bool {
     ["pk.eyJ", "pk_live_", "pk_test_"].iter().any(|p| value.starts_with(p.as_bytes()))
+        // bcrypt at cost 4, its minimum, is what test suites use to stay fast: a fixture.
+        || ["$2a$04$", "$2b$04$", "$2y$04$"].iter().any(|p| value.starts_with(p.as_bytes()))
 }
 
 /// Source files, where an unquoted value is an expression (`password = getPassword()`), never
@@ -203,6 +230,8 @@ pub fn is_code_file(path: &str) -> bool {
 fn is_reference(text: &str) -> bool {
     let ident = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
     let var = text.strip_prefix("$env:").or_else(|| text.strip_prefix('$'));
+    // `$JWT_SECRET$`: a JetBrains run-configuration macro.
+    let var = var.map(|v| v.strip_suffix('$').unwrap_or(v));
     var.is_some_and(|v| ident(v) && !v.as_bytes()[0].is_ascii_digit())
         || (text.len() > 2 && text.starts_with('%') && text.ends_with('%') && ident(&text[1..text.len() - 1]))
         || (has_braced_name(text) && entropy(text.as_bytes()) < 4.2)
@@ -210,7 +239,7 @@ fn is_reference(text: &str) -> bool {
 }
 
 /// `DB_PASSWORD`, `API_TOKEN`: the name of an environment variable, in a value's place.
-fn is_env_name(text: &str) -> bool {
+pub fn is_env_name(text: &str) -> bool {
     text.contains('_')
         && text.as_bytes()[0].is_ascii_uppercase()
         && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
@@ -235,7 +264,7 @@ const NON_SECRET_WORDS: &[&str] = &[
     "pattern", "regex", "format", "type", "mode", "field", "column", "header", "param", "prefix",
     "suffix", "ttl", "timeout", "count", "enabled", "required", "version", "algorithm", "alg",
     "url", "uri", "endpoint", "host", "path", "file", "filename", "dir", "name", "id", "ids",
-    "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation", "encoder",
+    "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation", "encoder", "validate", "check", "assert", "is", "has", "compare", "mask",
     "encoding", "method", "scheme",
 ];
 /// Word beginnings with the same meaning (`expires`, `expiry`, `reset_url`...).

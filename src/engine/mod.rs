@@ -229,7 +229,11 @@ impl<'r> Engine<'r> {
 /// The checks a captured secret must pass, cheapest and surest first.
 fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, base: usize) -> bool {
     let bytes = &chunk.bytes[secret.clone()];
-    if gate::is_public_test_key(bytes) || gate::is_public_token(bytes) {
+    if gate::is_public_test_key(bytes) || gate::is_public_token(bytes) || gate::is_public_jwt(bytes) {
+        return false;
+    }
+    // `BASE64_ENCODED_PASSWORD`: the name of what belongs there.
+    if std::str::from_utf8(bytes).is_ok_and(gate::is_env_name) {
         return false;
     }
     let line = chunk.line_span(chunk.line_index(secret.start));
@@ -255,7 +259,8 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
         return false;
     }
     if generic || rule.spec.password {
-        if line.len() > gate::MAX_GENERIC_LINE || gate::says_fake(line_bytes) || gate::is_anonymous(line_bytes) {
+        let stand_in = gate::says_fake(line_bytes) || gate::is_anonymous(line_bytes) || gate::is_fake_path(&chunk.path);
+        if line.len() > gate::MAX_GENERIC_LINE || stand_in {
             return false;
         }
         let value_ok = if password {

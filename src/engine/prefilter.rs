@@ -73,7 +73,7 @@ impl Prefilter {
         let first_trigger = keywords.len();
         keywords.extend(DECODE_TRIGGERS.iter().map(|t| t.to_string()));
         let trigrams = match workload {
-            Workload::Few => Trigrams::new(&keywords),
+            Workload::Few => Some(Trigrams::new(&keywords)),
             Workload::Bulk => None,
         };
         let prefilter = Prefilter { workload, keywords, automaton: OnceLock::new(), trigrams, rules_of, first_trigger };
@@ -133,11 +133,12 @@ impl Prefilter {
 }
 
 /// Keywords indexed by their first three bytes: a bit per hashed trigram to skip most
-/// positions, then a sorted list.
+/// positions, then a sorted list. The few shorter keywords (`@`) are searched on their own.
 struct Trigrams {
     bits: Vec<u64>,
     /// `(trigram, keyword index)`, sorted.
     entries: Vec<(u32, u32)>,
+    short: Vec<usize>,
 }
 
 const TRIGRAM_BITS: u32 = 16;
@@ -151,24 +152,28 @@ fn trigram_bit(t: u32) -> usize {
 }
 
 impl Trigrams {
-    /// `None` when a keyword is shorter than three bytes (a custom rule's may be).
-    fn new(keywords: &[String]) -> Option<Trigrams> {
-        if keywords.iter().any(|k| k.len() < 3) {
-            return None;
-        }
+    fn new(keywords: &[String]) -> Trigrams {
         let mut bits = vec![0u64; (1 << TRIGRAM_BITS) / 64];
         let mut entries = Vec::with_capacity(keywords.len());
+        let mut short = Vec::new();
         for (i, k) in keywords.iter().enumerate() {
+            if k.len() < 3 {
+                short.push(i);
+                continue;
+            }
             let t = trigram(k.as_bytes());
             bits[trigram_bit(t) / 64] |= 1 << (trigram_bit(t) % 64);
             entries.push((t, i as u32));
         }
         entries.sort_unstable();
-        Some(Trigrams { bits, entries })
+        Trigrams { bits, entries, short }
     }
 
     /// Every occurrence of every keyword in `lower`, as `(keyword index, start)`.
     fn find(&self, lower: &[u8], keywords: &[String], out: &mut Vec<(usize, usize)>) {
+        for &k in &self.short {
+            out.extend(memchr::memmem::find_iter(lower, keywords[k].as_bytes()).map(|at| (k, at)));
+        }
         for start in 0..lower.len().saturating_sub(2) {
             let t = trigram(&lower[start..]);
             let bit = trigram_bit(t);
