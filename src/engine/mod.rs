@@ -113,7 +113,7 @@ impl<'r> Engine<'r> {
     pub fn scan(&self, chunk: &Chunk<'_>) -> Result<Vec<Finding>, RuleError> {
         let hits = self.prefilter.hits(chunk);
         if self.workload == Workload::Few {
-            self.compile_ahead(&hits.rules);
+            self.compile_ahead(chunk, &hits.rules);
         }
         let mut candidates = self.candidates(chunk, &hits.rules)?;
         self.decoded(chunk, &hits.decode_lines, &mut candidates)?;
@@ -124,9 +124,17 @@ impl<'r> Engine<'r> {
     /// Compiles the regexes a commit's hits woke, on two threads when there are several:
     /// compiling is most of a commit's own work. Bulk scans compile each regex once anyway.
     /// Errors are left for `candidates` to report.
-    fn compile_ahead(&self, hits: &[(usize, usize)]) {
-        let mut todo: Vec<&Rule> = hits.iter().map(|h| &self.rules.rules()[h.0]).filter(|r| !r.is_compiled()).collect();
-        todo.dedup_by_key(|r| r.id().as_ptr());
+    fn compile_ahead(&self, chunk: &Chunk<'_>, hits: &[(usize, usize)]) {
+        let no_generic = gate::skips_generic(&chunk.path);
+        let matching = self.path_matches(&chunk.path);
+        let mut todo: Vec<usize> = hits.iter().map(|h| h.0).collect();
+        todo.dedup();
+        let todo: Vec<&Rule> = todo
+            .into_iter()
+            .filter(|&i| self.applies(i, &matching, &chunk.path).unwrap_or(true))
+            .map(|i| &self.rules.rules()[i])
+            .filter(|r| !r.is_compiled() && !(no_generic && r.is_generic()))
+            .collect();
         if todo.len() < 4 {
             return;
         }

@@ -17,6 +17,7 @@ const MIN_RECALL: f64 = 0.99;
 /// (precision, recall) floors for the two sets written blind by other sessions.
 const HOLDOUT_A: (f64, f64) = (0.98, 0.98);
 const HOLDOUT_B: (f64, f64) = (0.98, 0.95);
+const HOLDOUT_C: (f64, f64) = (0.98, 0.92);
 
 fn rot13(text: &str) -> String {
     let shift = |c: char, base: u8| (((c as u8 - base + 13) % 26) + base) as char;
@@ -124,4 +125,11 @@ fn holdout_a_precision_and_recall() {
 #[test]
 fn holdout_b_precision_and_recall() {
     assert_at_least("holdout-b", &evaluate("holdout-b"), HOLDOUT_B.0, HOLDOUT_B.1);
+}
+
+/// Written blind by a third session after the rules' second pass, and only measured: the
+/// honest figure for files we have not seen.
+#[test]
+fn holdout_c_precision_and_recall() {
+    assert_at_least("holdout-c", &evaluate("holdout-c"), HOLDOUT_C.0, HOLDOUT_C.1);
 }
