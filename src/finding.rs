@@ -50,6 +50,11 @@ impl Finding {
         }
     }
 
+    /// A file rule's finding: about the file as a whole, with no line or secret.
+    pub fn is_about_file(&self) -> bool {
+        self.secret.is_empty() && self.line_text.is_empty()
+    }
+
     pub fn blocks(&self) -> bool {
         self.severity == Severity::Block
     }
@@ -100,6 +105,9 @@ pub fn fingerprint(rule_id: &str, secret: &str) -> String {
 /// Keeps a short prefix (at most a fifth of the secret, at most 4 characters) and hides the
 /// rest behind a fixed mask, so neither the secret nor its length shows.
 pub fn redact(secret: &str) -> String {
+    if secret.is_empty() {
+        return String::new(); // a file rule's finding names no secret
+    }
     let n = secret.chars().count();
     let keep = (n / 5).min(4);
     let prefix: String = secret.chars().take(keep).collect();

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use anyhow::Result;
 
+use crate::chunk::Provenance;
 use crate::cli::Common;
 use crate::engine::Engine;
 use crate::filter::Filters;
@@ -68,7 +69,10 @@ pub(super) fn record(engine: &Engine<'_>, event: Event<'static>, tally: &Mutex<T
     let lock = || tally.lock().expect("no scan thread panicked while holding the lock");
     match event {
         Event::Chunk(chunk) => {
-            let result = engine.scan(&chunk);
+            let result = engine.scan(&chunk).and_then(|mut found| {
+                found.extend(engine.file_findings(&chunk.path, chunk.bytes.len() as u64, &chunk.provenance)?);
+                Ok(found)
+            });
             let mut t = lock();
             match result {
                 Ok(found) => {
@@ -78,8 +82,18 @@ pub(super) fn record(engine: &Engine<'_>, event: Event<'static>, tally: &Mutex<T
                 Err(e) => t.errors.push(format!("{}: {e}", chunk.path)),
             }
         }
-        Event::Skipped(_, Skip::Binary) => lock().summary.skipped_binary += 1,
-        Event::Skipped(_, Skip::TooLarge) => lock().summary.skipped_large += 1,
+        Event::Skipped(path, skip, size) => {
+            let result = engine.file_findings(&path, size, &Provenance::File);
+            let mut t = lock();
+            match skip {
+                Skip::Binary => t.summary.skipped_binary += 1,
+                Skip::TooLarge => t.summary.skipped_large += 1,
+            }
+            match result {
+                Ok(found) => t.matches.extend(found),
+                Err(e) => t.errors.push(format!("{path}: {e}")),
+            }
+        }
         Event::Error(path, e) => lock().errors.push(format!("{path}: {e}")),
     }
 }

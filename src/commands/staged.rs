@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::cli::Common;
+use crate::chunk::Provenance;
 use crate::engine::Engine;
 use crate::report::Summary;
 use crate::source::{staged, Skip};
@@ -27,6 +28,9 @@ pub fn scan_staged(common: &Common, only: &[PathBuf], out: &mut dyn Write) -> Re
     let mut matches = Vec::new();
     for chunk in &staged.chunks {
         matches.extend(engine.scan(chunk)?);
+    }
+    for (path, size) in &staged.files {
+        matches.extend(engine.file_findings(path, *size, &Provenance::Staged)?);
     }
     let count = |kind| staged.skipped.iter().filter(|(_, k)| *k == kind).count();
     let summary = Summary {

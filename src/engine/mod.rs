@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use regex_automata::{meta, Input, MatchKind, PatternSet};
 
-use crate::chunk::Chunk;
+use crate::chunk::{Chunk, Provenance};
 use crate::finding::Finding;
 use crate::rules::{Kind, Rule, RuleError, RuleMatch, RuleSet};
 
@@ -78,7 +78,7 @@ impl<'r> Engine<'r> {
             .rules()
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.spec.keywords.is_empty() && r.spec.path.is_some())
+            .filter(|(_, r)| r.spec.keywords.is_empty() && r.spec.path.is_some() && !r.is_file_rule())
             .map(|(i, _)| i)
             .collect();
         Engine { rules, workload, prefilter: Prefilter::new(rules, workload), path_rules, paths: OnceLock::new() }
@@ -109,6 +109,33 @@ impl<'r> Engine<'r> {
         }
     }
 
+
+    /// The file rules a file meets by its path and size alone (a keystore, a huge file). Called
+    /// for every file a source lists, scanned or skipped.
+    pub fn file_findings(&self, path: &str, size: u64, provenance: &Provenance) -> Result<Vec<Finding>, RuleError> {
+        let matching = self.path_matches(path);
+        let mut out = Vec::new();
+        for (index, rule) in self.rules.rules().iter().enumerate() {
+            if !rule.is_file_rule() || size < rule.spec.min_size.unwrap_or(0) || !self.applies(index, &matching, path)? {
+                continue;
+            }
+            out.push(Finding {
+                rule_id: rule.spec.id.clone(),
+                description: rule.spec.description.clone(),
+                kind: rule.spec.kind,
+                severity: rule.spec.severity,
+                location: crate::finding::Location { path: path.to_string(), line: 1, column: 1, end_line: 1, end_column: 1 },
+                provenance: provenance.clone(),
+                secret: String::new(),
+                match_text: String::new(),
+                line_text: String::new(),
+                masks: Vec::new(),
+                own_mask: (0, 0),
+                decoded_from: None,
+            });
+        }
+        Ok(out)
+    }
 
     pub fn scan(&self, chunk: &Chunk<'_>) -> Result<Vec<Finding>, RuleError> {
         let hits = self.prefilter.hits(chunk);

@@ -52,6 +52,15 @@ fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint)
         writeln!(out, "  commit {short} by {} <{}> on {}: {}", c.author, c.email, c.date, c.summary)?;
     }
 
+    if f.is_about_file() {
+        writeln!(
+            out,
+            "  {} if it should not be in the repository, `git rm --cached {}`; to keep it, list its path under [allowlist] paths in .leakguard.toml",
+            p.paint(DIM, "fix:"),
+            loc.path
+        )?;
+        return writeln!(out);
+    }
     let (line, own) = f.render_line(options.redact);
     let lead = line[..own.start].chars().count();
     let width = line[own.clone()].chars().count().max(1);

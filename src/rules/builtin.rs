@@ -23,6 +23,8 @@ pub struct LeanRule {
     pub entropy: Option<f64>,
     pub multiline: bool,
     pub password: bool,
+    pub file: bool,
+    pub min_size: Option<u64>,
     pub path: Option<&'static str>,
     pub checksum: Option<&'static str>,
 }
@@ -39,6 +41,8 @@ impl LeanRule {
             entropy: self.entropy,
             multiline: self.multiline,
             password: self.password,
+            file: self.file,
+            min_size: self.min_size,
             path: self.path.map(str::to_string),
             checksum: self.checksum.map(str::to_string),
             examples: Vec::new(),

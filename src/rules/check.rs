@@ -62,6 +62,9 @@ pub fn check_rule(rule: &Rule) -> Vec<String> {
 }
 
 fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
+    if rule.is_file_rule() {
+        return check_file_rule(rule, require_examples);
+    }
     let mut failures = Vec::new();
     let regex = match rule.regex() {
         Ok(regex) => regex,
@@ -92,6 +95,38 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
         if !path_only && !rule.spec.keywords.iter().any(|k| lower.contains(k.as_str())) {
             failures.push(format!("example {} holds none of the keywords, so the prefilter never reaches the regex", i + 1));
         }
+        match found(example) {
+            Ok(0) => failures.push(format!("example {} is not matched", i + 1)),
+            Ok(_) => {}
+            Err(e) => failures.push(e),
+        }
+    }
+    for (i, negative) in rule.spec.negative_examples.iter().enumerate() {
+        match found(negative) {
+            Ok(0) => {}
+            Ok(_) => failures.push(format!("negative example {} is matched", i + 1)),
+            Err(e) => failures.push(e),
+        }
+    }
+    failures
+}
+
+/// A file rule's examples are paths, each after an optional `@size BYTES` line.
+fn check_file_rule(rule: &Rule, require_examples: bool) -> Vec<String> {
+    let mut failures = if require_examples { missing_examples(rule) } else { Vec::new() };
+    let mut alone = RuleSet::default();
+    if let Err(e) = alone.add(Rule::new(rule.spec.clone(), rule.origin.clone())) {
+        return vec![e.to_string()];
+    }
+    let engine = Engine::new(&alone);
+    let found = |example: &str| -> Result<usize, String> {
+        let (size, path) = match example.strip_prefix("@size ").and_then(|rest| rest.split_once('\n')) {
+            Some((size, path)) => (size.trim().parse::<u64>().map_err(|e| format!("bad @size: {e}"))?, path),
+            None => (0, example),
+        };
+        engine.file_findings(path.trim(), size, &Provenance::File).map(|f| f.len()).map_err(|e| e.to_string())
+    };
+    for (i, example) in rule.spec.examples.iter().enumerate() {
         match found(example) {
             Ok(0) => failures.push(format!("example {} is not matched", i + 1)),
             Ok(_) => {}

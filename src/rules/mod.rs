@@ -59,6 +59,8 @@ pub struct RuleSpec {
     #[serde(default = "default_severity")]
     pub severity: Severity,
     pub keywords: Vec<String>,
+    /// Empty only for a file rule.
+    #[serde(default)]
     pub regex: String,
     #[serde(default)]
     pub entropy: Option<f64>,
@@ -68,6 +70,12 @@ pub struct RuleSpec {
     /// of six or more characters that is not a stand-in or a reference), not by entropy.
     #[serde(default)]
     pub password: bool,
+    /// A file rule: fires once on a file whose path matches `path` (and whose size reaches
+    /// `min_size`), whatever it holds, binary or not. It has no regex and no keywords.
+    #[serde(default)]
+    pub file: bool,
+    #[serde(default)]
+    pub min_size: Option<u64>,
     /// A regex on the chunk's path: the rule applies only to files it matches. A rule with a
     /// path and no keywords runs on every line of those files.
     #[serde(default)]
@@ -116,6 +124,10 @@ impl Rule {
     }
 
     /// Generic rules are fallbacks: a provider rule that reports an overlapping secret wins.
+    pub fn is_file_rule(&self) -> bool {
+        self.spec.file
+    }
+
     pub fn is_generic(&self) -> bool {
         self.spec.id.starts_with("generic-")
     }
@@ -326,6 +338,15 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
         && !id.ends_with('-');
     if !id_ok {
         return Err(invalid("the id must be kebab-case: lowercase letters, digits and `-`"));
+    }
+    if rule.spec.file {
+        if rule.spec.path.is_none() || !rule.spec.regex.is_empty() || !rule.spec.keywords.is_empty() {
+            return Err(invalid("a file rule has a `path`, and neither a regex nor keywords"));
+        }
+        return Ok(());
+    }
+    if rule.spec.regex.is_empty() {
+        return Err(invalid("a rule needs a regex (only a `file = true` rule has none)"));
     }
     if rule.spec.keywords.is_empty() && rule.spec.path.is_none() {
         return Err(invalid("a rule needs at least one keyword (or a path), or the prefilter never wakes it"));

@@ -12,7 +12,8 @@ use crate::chunk::{is_binary, Chunk, Provenance};
 /// What the walk yields for each file.
 pub enum Event<'a> {
     Chunk(Chunk<'a>),
-    Skipped(String, Skip),
+    /// Not scanned, with the file's size.
+    Skipped(String, Skip, u64),
     Error(String, std::io::Error),
 }
 
@@ -75,14 +76,14 @@ pub fn read_file(path: &Path) -> Event<'static> {
 pub fn read_file_as(path: &Path, shown: String) -> Event<'static> {
     let result = std::fs::metadata(path).and_then(|meta| {
         if meta.len() > MAX_FILE_SIZE {
-            Ok(None)
+            Ok(Err(meta.len()))
         } else {
-            std::fs::read(path).map(Some)
+            std::fs::read(path).map(Ok)
         }
     });
     match result {
-        Ok(None) => Event::Skipped(shown, Skip::TooLarge),
-        Ok(Some(bytes)) => chunk_or_skip(shown, bytes),
+        Ok(Err(size)) => Event::Skipped(shown, Skip::TooLarge, size),
+        Ok(Ok(bytes)) => chunk_or_skip(shown, bytes),
         Err(err) => Event::Error(shown, err),
     }
 }
@@ -98,7 +99,8 @@ pub fn read_stdin() -> Event<'static> {
 
 fn chunk_or_skip(path: String, bytes: Vec<u8>) -> Event<'static> {
     if is_binary(&bytes) {
-        Event::Skipped(path, Skip::Binary)
+        let size = bytes.len() as u64;
+        Event::Skipped(path, Skip::Binary, size)
     } else {
         Event::Chunk(Chunk::new(path, Cow::Owned(bytes), Provenance::File))
     }

@@ -20,6 +20,9 @@ use crate::chunk::{is_binary, Chunk, Provenance};
 
 /// The staged changes, read once.
 pub struct Staged {
+    /// Every regular file the commit adds or changes, with its staged size (file rules judge
+    /// these, scanned or skipped).
+    pub files: Vec<(String, u64)>,
     pub chunks: Vec<Chunk<'static>>,
     pub skipped: Vec<(String, Skip)>,
 }
@@ -71,7 +74,7 @@ impl Pending {
             let cause = String::from_utf8_lossy(&out.stderr);
             bail!("git diff --cached failed: {}", cause.lines().next().unwrap_or("no message").trim());
         }
-        let mut staged = Staged { chunks: Vec::new(), skipped: Vec::new() };
+        let mut staged = Staged { files: Vec::new(), chunks: Vec::new(), skipped: Vec::new() };
         for file in parse(&out.stdout) {
             let regular = matches!(file.mode.as_deref(), Some("100644" | "100755"));
             let Some(blob) = file.blob.as_deref().filter(|b| regular && b.bytes().any(|c| c != b'0')) else {
@@ -79,6 +82,7 @@ impl Pending {
             };
             let oid = Oid::from_str(blob).with_context(|| format!("git printed a bad blob id for {}", file.path))?;
             let blob = self.repo.find_blob(oid).with_context(|| format!("cannot read the staged blob of {}", file.path))?;
+            staged.files.push((file.path.clone(), blob.size() as u64));
             if blob.size() as u64 > MAX_FILE_SIZE {
                 staged.skipped.push((file.path, Skip::TooLarge));
                 continue;

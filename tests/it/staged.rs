@@ -205,3 +205,23 @@ fn errors_never_exit_zero() {
     let out = repo.command(crate::util::leakguard_bin()).arg("staged").env("GIT_INDEX_FILE", "no/such/index").output().expect("run");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+/// Files judged by path and size alone: a binary key store and a file over 5 MiB are reported
+/// as warnings (the commit goes through), and a config can make them block.
+#[test]
+fn key_stores_and_huge_files_are_reported_by_path_and_size() {
+    let repo = repo_with_hook();
+    repo.write("android/app/release.keystore", [0xfe_u8, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 1]);
+    repo.write("data/dump.csv", "id,name\n".repeat(700_000));
+    repo.git(&["add", "-A"]);
+    let out = repo.leakguard(&["staged"]);
+    assert_eq!(out.status.code(), Some(0), "warnings do not block:\n{}", text(&out));
+    let report = text(&out);
+    assert!(report.contains("android/app/release.keystore:1:1 credential-file-keystore"), "{report}");
+    assert!(report.contains("data/dump.csv:1:1 large-file"), "{report}");
+    assert!(report.contains("git rm --cached data/dump.csv"), "{report}");
+
+    repo.write(".leakguard.toml", "[rules.overrides.credential-file-keystore]\nseverity = \"block\"\n");
+    let out = repo.try_git(&["commit", "-m", "add a key store"]);
+    assert!(!out.status.success(), "a config can make a file rule block:\n{}", text(&out));
+}
