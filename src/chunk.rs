@@ -66,6 +66,10 @@ impl<'a> Chunk<'a> {
         self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1)
     }
 
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// Byte range of line `index` (0-based), without its line ending.
     pub fn line_span(&self, index: usize) -> Range<usize> {
         let start = self.line_starts[index];

@@ -169,6 +169,10 @@ pub fn password_value_ok(value: &[u8]) -> bool {
     if text.bytes().all(|b| b.is_ascii_digit()) || looks_like_path(text) || looks_like_version(text) || is_list(text) {
         return false;
     }
+    // `<your password here>` cut at its first space.
+    if text.starts_with('<') {
+        return false;
+    }
     // `change-me-on-first-login`, `your_db_password`: instructions, not passwords.
     if ["change-me", "change_me", "changeme", "replace", "your-", "your_", "fill-in", "set-me"].iter().any(|w| lower.contains(w)) {
         return false;
@@ -202,7 +206,7 @@ pub fn names_a_password(name: &[u8]) -> bool {
 /// Values encrypted with a key kept elsewhere, committed on purpose: sops (`ENC[...]`),
 /// Jasypt (`ENC(...)`), Ansible Vault, and Sealed Secrets' long `Ag...` blobs.
 fn is_encrypted(text: &str) -> bool {
-    text.starts_with("ENC[") || text.starts_with("ENC(") || text.starts_with("$ANSIBLE_VAULT")
+    text.starts_with("ENC[") || text.starts_with("ENC(") || text.starts_with("$ANSIBLE_VAULT") || text.starts_with("!vault")
         || (text.len() >= 300 && text.starts_with("Ag") && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
 }
 
@@ -221,9 +225,16 @@ const CODE_EXTENSIONS: &[&str] = &[
     "lua", "pl", "ex", "exs", "erl", "clj", "vue", "svelte",
 ];
 
-pub fn is_code_file(path: &str) -> bool {
+/// Whether the file is source code: by extension, or, for a script without one
+/// (`bin/ansible`), by its `#!` line.
+pub fn is_code_file(path: &str, bytes: &[u8]) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+    if name.rsplit_once('.').is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())) {
+        return true;
+    }
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    first.starts_with(b"#!")
+        && ["python", "node", "ruby", "perl", "php", "deno"].iter().any(|i| memchr::memmem::find(first, i.as_bytes()).is_some())
 }
 
 /// `$VAR`, `$env:VAR`, `%VAR%`, `{name}`, `DB_PASSWORD`: a reference to a value kept elsewhere.

@@ -90,7 +90,11 @@ impl<'r> Engine<'r> {
         let paths = self.paths.get_or_init(|| {
             let rules: Vec<usize> = (0..self.rules.len()).filter(|&i| self.rules.rules()[i].spec.path.is_some()).collect();
             let patterns = rules.iter().map(|&i| self.rules.rules()[i].spec.path.as_deref().expect("filtered on path"));
-            let set = crate::rules::quick_builder(meta::Config::new().match_kind(MatchKind::All)).build_many(&patterns.collect::<Vec<_>>());
+            // Bulk scans check thousands of paths: a lazy DFA pays for itself there.
+            let config = meta::Config::new().match_kind(MatchKind::All);
+            let mut builder = crate::rules::quick_builder(config);
+            builder.configure(meta::Config::new().hybrid(self.workload == Workload::Bulk));
+            let set = builder.build_many(&patterns.collect::<Vec<_>>());
             set.ok().map(|set| PathSet { set, rules })
         });
         paths.as_ref().map(|p| {
@@ -238,7 +242,7 @@ impl<'r> Engine<'r> {
         out: &mut Vec<Candidate>,
     ) -> Result<(), RuleError> {
         let rule = &self.rules.rules()[index];
-        let regex = rule.regex()?;
+        let regex = rule.regex_for(self.workload == Workload::Bulk)?;
         let haystack = &chunk.bytes[window.clone()];
         for m in regex.matches(haystack) {
             let s = m.secret.clone().unwrap_or(m.whole.clone());
@@ -314,7 +318,7 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
         // call.
         let before = &chunk.bytes[line.start..secret.start.max(line.start)];
         let in_string = [b'"', b'\'', b'`'].iter().any(|q| before.iter().filter(|&&b| b == *q).count() % 2 == 1);
-        if (!in_string && gate::is_code_file(&chunk.path)) || chunk.bytes.get(secret.end) == Some(&b'(') {
+        if (!in_string && gate::is_code_file(&chunk.path, &chunk.bytes)) || chunk.bytes.get(secret.end) == Some(&b'(') {
             return false;
         }
     }
@@ -329,7 +333,11 @@ fn windows(chunk: &Chunk<'_>, rule: &Rule, lines: impl Iterator<Item = usize>) -
     for line in lines {
         let span = chunk.line_span(line);
         let window = if rule.spec.multiline {
-            span.start..(span.start + MULTILINE_WINDOW).min(chunk.bytes.len())
+            let end = match rule.spec.span_lines {
+                Some(n) => chunk.line_span((line + n.max(1) as usize - 1).min(chunk.line_count() - 1)).end,
+                None => (span.start + MULTILINE_WINDOW).min(chunk.bytes.len()),
+            };
+            span.start..end
         } else {
             if !chunk.in_scope(line as u32 + 1, line as u32 + 1) {
                 continue;

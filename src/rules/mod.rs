@@ -66,6 +66,10 @@ pub struct RuleSpec {
     pub entropy: Option<f64>,
     #[serde(default)]
     pub multiline: bool,
+    /// For a multi-line rule, how many lines from its keyword's line the match may span
+    /// (default: 16 KiB, for PEM blocks). Keeps a rule woken by a common word cheap.
+    #[serde(default)]
+    pub span_lines: Option<u32>,
     /// The secret is a password: a person's choice, judged by the password checks (any value
     /// of six or more characters that is not a stand-in or a reference), not by entropy.
     #[serde(default)]
@@ -137,10 +141,16 @@ impl Rule {
         self.regex.get().is_some()
     }
 
-    /// The compiled regex; compiled once, on first call.
+    /// The compiled regex, built for a commit's few lines; compiled once, on first call.
     pub fn regex(&self) -> Result<&RuleRegex, RuleError> {
+        self.regex_for(false)
+    }
+
+    /// The compiled regex; `bulk` (on the first call only) adds a lazy DFA, which costs more to
+    /// build and searches the many lines of a history or folder scan far faster.
+    pub fn regex_for(&self, bulk: bool) -> Result<&RuleRegex, RuleError> {
         self.regex
-            .get_or_init(|| RuleRegex::new(&self.spec.regex))
+            .get_or_init(|| RuleRegex::new(&self.spec.regex, bulk))
             .as_ref()
             .map_err(|msg| RuleError::Regex { id: self.spec.id.clone(), msg: msg.clone() })
     }
@@ -176,8 +186,12 @@ pub struct RuleMatch {
 }
 
 impl RuleRegex {
-    fn new(pattern: &str) -> Result<RuleRegex, String> {
-        let regex = quick_builder(meta::Config::new()).build(pattern).map_err(|e| build_error(&e))?;
+    fn new(pattern: &str, bulk: bool) -> Result<RuleRegex, String> {
+        let mut builder = quick_builder(meta::Config::new());
+        if bulk {
+            builder.configure(meta::Config::new().hybrid(true));
+        }
+        let regex = builder.build(pattern).map_err(|e| build_error(&e))?;
         Ok(RuleRegex { regex })
     }
 
