@@ -95,6 +95,15 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
         if !path_only && !rule.spec.keywords.iter().any(|k| lower.contains(k.as_str())) {
             failures.push(format!("example {} holds none of the keywords, so the prefilter never reaches the regex", i + 1));
         }
+    }
+    failures.extend(run_examples(rule, found));
+    failures
+}
+
+/// Each example must be found, and no negative example.
+fn run_examples(rule: &Rule, found: impl Fn(&str) -> Result<usize, String>) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (i, example) in rule.spec.examples.iter().enumerate() {
         match found(example) {
             Ok(0) => failures.push(format!("example {} is not matched", i + 1)),
             Ok(_) => {}
@@ -126,20 +135,7 @@ fn check_file_rule(rule: &Rule, require_examples: bool) -> Vec<String> {
         };
         engine.file_findings(path.trim(), size, &Provenance::File).map(|f| f.len()).map_err(|e| e.to_string())
     };
-    for (i, example) in rule.spec.examples.iter().enumerate() {
-        match found(example) {
-            Ok(0) => failures.push(format!("example {} is not matched", i + 1)),
-            Ok(_) => {}
-            Err(e) => failures.push(e),
-        }
-    }
-    for (i, negative) in rule.spec.negative_examples.iter().enumerate() {
-        match found(negative) {
-            Ok(0) => {}
-            Ok(_) => failures.push(format!("negative example {} is matched", i + 1)),
-            Err(e) => failures.push(e),
-        }
-    }
+    failures.extend(run_examples(rule, found));
     failures
 }
 
