@@ -376,7 +376,9 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
         })
     });
     candidates.sort_by_key(|c| (c.secret.start, c.rule, c.secret.end));
-    // One report per secret: the same rule twice, or two generic rules on the same value.
-    candidates.dedup_by(|a, b| a.secret == b.secret && (a.rule == b.rule || (generic(a) && generic(b))));
+    // One report per secret: the same value caught by two rules of the same kind (an AWS
+    // secret found by its name and by the key id above it) is one secret.
+    let kind = |c: &Candidate| rules.rules()[c.rule].spec.kind;
+    candidates.dedup_by(|a, b| a.secret == b.secret && kind(a) == kind(b));
     candidates
 }

@@ -217,3 +217,13 @@ fn path_rules_apply_only_to_their_files() {
     assert_eq!(rule_ids(&scan_at(&rules, "home/ops/.pgpass", pgpass)), ["generic-pgpass"]);
     assert!(scan_at(&rules, "notes.txt", pgpass).is_empty());
 }
+
+/// One secret, one report: an AWS secret caught both by its name and by the key id on the
+/// line above is reported once.
+#[test]
+fn a_secret_two_rules_catch_is_reported_once() {
+    let rules = builtin();
+    let text = "AWS_ACCESS_KEY_ID = \"AKIAQX7ZL2KP9WN4RT6B\"\naws_secret_access_key = \"Vq8Lm3Xt9Kp2Wz5Rn7Bc1Hd4Jf6Gs0Ty8Uq3Ew5R\"\n";
+    let found = scan_at(&rules, "deploy.py", text);
+    assert_eq!(found.len(), 2, "{:?}", rule_ids(&found));
+}
