@@ -210,8 +210,9 @@ fn is_encrypted(text: &str) -> bool {
         || (text.len() >= 300 && text.starts_with("Ag") && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
 }
 
-/// Public-by-design tokens some providers put in client code: Mapbox `pk.`, Stripe `pk_`.
-pub fn is_public_token(value: &[u8]) -> bool {
+/// Values whose prefix says they grant nothing: public-by-design keys some providers put in
+/// client code (Mapbox `pk.`, Stripe `pk_`), and test-suite bcrypt hashes.
+pub fn is_harmless_by_prefix(value: &[u8]) -> bool {
     ["pk.eyJ", "pk_live_", "pk_test_"].iter().any(|p| value.starts_with(p.as_bytes()))
         // bcrypt at cost 4, its minimum, is what test suites use to stay fast: a fixture.
         || ["$2a$04$", "$2b$04$", "$2y$04$"].iter().any(|p| value.starts_with(p.as_bytes()))

@@ -36,8 +36,18 @@ pub struct Engine<'r> {
     prefilter: Prefilter,
     /// Rules with a path and no keywords: they run on every line of the files they name.
     path_rules: Vec<usize>,
+    /// File rules: judged on a file's path and size, not its text.
+    file_rules: Vec<usize>,
     /// Every rule's `path` in one set, compiled on first use: one compile, not one per rule.
     paths: OnceLock<Option<PathSet>>,
+}
+
+/// Which rules a file's path lets run: computed once per file.
+struct FileScope {
+    /// Lock files, minified assets and templates: no generic rules.
+    no_generic: bool,
+    /// The rules whose `path` matches (see `path_matches`).
+    matching: Option<Vec<usize>>,
 }
 
 struct PathSet {
@@ -74,14 +84,33 @@ impl<'r> Engine<'r> {
     }
 
     fn build(rules: &'r RuleSet, workload: Workload) -> Engine<'r> {
-        let path_rules = rules
-            .rules()
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.spec.keywords.is_empty() && r.spec.path.is_some() && !r.is_file_rule())
-            .map(|(i, _)| i)
-            .collect();
-        Engine { rules, workload, prefilter: Prefilter::new(rules, workload), path_rules, paths: OnceLock::new() }
+        let indices = |keep: fn(&Rule) -> bool| (0..rules.len()).filter(|&i| keep(&rules.rules()[i])).collect();
+        Engine {
+            rules,
+            workload,
+            prefilter: Prefilter::new(rules, workload),
+            path_rules: indices(|r| r.spec.keywords.is_empty() && r.spec.path.is_some() && !r.is_file_rule()),
+            file_rules: indices(Rule::is_file_rule),
+            paths: OnceLock::new(),
+        }
+    }
+
+    fn scope(&self, path: &str) -> FileScope {
+        FileScope { no_generic: gate::skips_generic(path), matching: self.path_matches(path) }
+    }
+
+    /// Whether rule `index` runs on this file at all: its path, and no generic rules where
+    /// the file type rules them out.
+    fn wanted(&self, index: usize, scope: &FileScope, path: &str) -> Result<bool, RuleError> {
+        let rule = &self.rules.rules()[index];
+        if scope.no_generic && rule.is_generic() {
+            return Ok(false);
+        }
+        match &scope.matching {
+            _ if rule.spec.path.is_none() => Ok(true),
+            Some(m) => Ok(m.binary_search(&index).is_ok()),
+            None => rule.applies_to(path),
+        }
     }
 
     /// The rules whose `path` matches this chunk's path (sorted), or `None` when a path
@@ -104,50 +133,31 @@ impl<'r> Engine<'r> {
         })
     }
 
-    fn applies(&self, index: usize, matching: &Option<Vec<usize>>, path: &str) -> Result<bool, RuleError> {
-        let rule = &self.rules.rules()[index];
-        match matching {
-            _ if rule.spec.path.is_none() => Ok(true),
-            Some(m) => Ok(m.binary_search(&index).is_ok()),
-            None => rule.applies_to(path),
-        }
-    }
-
-
     /// The file rules a file meets by its path and size alone (a keystore, a huge file). Called
     /// for every file a source lists, scanned or skipped.
     pub fn file_findings(&self, path: &str, size: u64, provenance: &Provenance) -> Result<Vec<Finding>, RuleError> {
-        let matching = self.path_matches(path);
+        if self.file_rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        let scope = self.scope(path);
         let mut out = Vec::new();
-        for (index, rule) in self.rules.rules().iter().enumerate() {
-            if !rule.is_file_rule() || size < rule.spec.min_size.unwrap_or(0) || !self.applies(index, &matching, path)? {
-                continue;
+        for &index in &self.file_rules {
+            let rule = &self.rules.rules()[index];
+            if size >= rule.spec.min_size.unwrap_or(0) && self.wanted(index, &scope, path)? {
+                out.push(render::file_finding(rule, path, provenance));
             }
-            out.push(Finding {
-                rule_id: rule.spec.id.clone(),
-                description: rule.spec.description.clone(),
-                kind: rule.spec.kind,
-                severity: rule.spec.severity,
-                location: crate::finding::Location { path: path.to_string(), line: 1, column: 1, end_line: 1, end_column: 1 },
-                provenance: provenance.clone(),
-                secret: String::new(),
-                match_text: String::new(),
-                line_text: String::new(),
-                masks: Vec::new(),
-                own_mask: (0, 0),
-                decoded_from: None,
-            });
         }
         Ok(out)
     }
 
     pub fn scan(&self, chunk: &Chunk<'_>) -> Result<Vec<Finding>, RuleError> {
         let hits = self.prefilter.hits(chunk);
+        let scope = self.scope(&chunk.path);
         if self.workload == Workload::Few {
-            self.compile_ahead(chunk, &hits.rules);
+            self.compile_ahead(chunk, &scope, &hits.rules);
         }
-        let mut candidates = self.candidates(chunk, &hits.rules)?;
-        self.decoded(chunk, &hits.decode_lines, &mut candidates)?;
+        let mut candidates = self.candidates(chunk, &scope, &hits.rules)?;
+        self.decoded(chunk, &scope, &hits.decode_lines, &mut candidates)?;
         let candidates = resolve_overlaps(self.rules, candidates);
         Ok(candidates.iter().map(|c| render::finding(self.rules, chunk, c, &candidates)).collect())
     }
@@ -155,16 +165,14 @@ impl<'r> Engine<'r> {
     /// Compiles the regexes a commit's hits woke, on two threads when there are several:
     /// compiling is most of a commit's own work. Bulk scans compile each regex once anyway.
     /// Errors are left for `candidates` to report.
-    fn compile_ahead(&self, chunk: &Chunk<'_>, hits: &[(usize, usize)]) {
-        let no_generic = gate::skips_generic(&chunk.path);
-        let matching = self.path_matches(&chunk.path);
+    fn compile_ahead(&self, chunk: &Chunk<'_>, scope: &FileScope, hits: &[(usize, usize)]) {
         let mut todo: Vec<usize> = hits.iter().map(|h| h.0).collect();
         todo.dedup();
         let todo: Vec<&Rule> = todo
             .into_iter()
-            .filter(|&i| self.applies(i, &matching, &chunk.path).unwrap_or(true))
+            .filter(|&i| self.wanted(i, scope, &chunk.path).unwrap_or(true))
             .map(|i| &self.rules.rules()[i])
-            .filter(|r| !r.is_compiled() && !(no_generic && r.is_generic()))
+            .filter(|r| !r.is_compiled())
             .collect();
         if todo.len() < 4 {
             return;
@@ -181,13 +189,11 @@ impl<'r> Engine<'r> {
         });
     }
 
-    fn candidates(&self, chunk: &Chunk<'_>, hits: &[(usize, usize)]) -> Result<Vec<Candidate>, RuleError> {
+    fn candidates(&self, chunk: &Chunk<'_>, scope: &FileScope, hits: &[(usize, usize)]) -> Result<Vec<Candidate>, RuleError> {
         let mut out = Vec::new();
-        let no_generic = gate::skips_generic(&chunk.path);
-        let matching = self.path_matches(&chunk.path);
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let rule = &self.rules.rules()[group[0].0];
-            if (no_generic && rule.is_generic()) || !self.applies(group[0].0, &matching, &chunk.path)? {
+            if !self.wanted(group[0].0, scope, &chunk.path)? {
                 continue;
             }
             let lines = group.iter().map(|&(_, line)| line);
@@ -196,7 +202,7 @@ impl<'r> Engine<'r> {
             }
         }
         for &index in &self.path_rules {
-            if self.applies(index, &matching, &chunk.path)? {
+            if self.wanted(index, scope, &chunk.path)? {
                 self.match_window(chunk, index, 0..chunk.bytes.len(), &mut out)?;
             }
         }
@@ -205,7 +211,7 @@ impl<'r> Engine<'r> {
 
     /// Decodes the encoded values on flagged lines and scans each decoded text on its own;
     /// what it finds is reported at the encoded value.
-    fn decoded(&self, chunk: &Chunk<'_>, lines: &[usize], out: &mut Vec<Candidate>) -> Result<(), RuleError> {
+    fn decoded(&self, chunk: &Chunk<'_>, scope: &FileScope, lines: &[usize], out: &mut Vec<Candidate>) -> Result<(), RuleError> {
         let mut budget = MAX_DECODES;
         for &line in lines {
             if !chunk.in_scope(line as u32 + 1, line as u32 + 1) {
@@ -219,7 +225,7 @@ impl<'r> Engine<'r> {
                 budget -= 1;
                 let inner = Chunk::new(chunk.path.clone(), Cow::Owned(d.text), chunk.provenance.clone());
                 let hits = self.prefilter.hits(&inner);
-                for c in self.candidates(&inner, &hits.rules)? {
+                for c in self.candidates(&inner, scope, &hits.rules)? {
                     let text = |r: Range<usize>| String::from_utf8_lossy(&inner.bytes[r]).into_owned();
                     let encoded = span.start + d.range.start..span.start + d.range.end;
                     out.push(Candidate {
@@ -268,7 +274,7 @@ impl<'r> Engine<'r> {
 /// The checks a captured secret must pass, cheapest and surest first.
 fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, base: usize) -> bool {
     let bytes = &chunk.bytes[secret.clone()];
-    if gate::is_public_test_key(bytes) || gate::is_public_token(bytes) || gate::is_public_jwt(bytes) {
+    if gate::is_public_test_key(bytes) || gate::is_harmless_by_prefix(bytes) || gate::is_public_jwt(bytes) {
         return false;
     }
     // `BASE64_ENCODED_PASSWORD`: the name of what belongs there.

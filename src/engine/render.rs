@@ -3,9 +3,9 @@
 use std::ops::Range;
 
 use super::Candidate;
-use crate::chunk::Chunk;
+use crate::chunk::{Chunk, Provenance};
 use crate::finding::{Finding, Location};
-use crate::rules::RuleSet;
+use crate::rules::{Rule, RuleSet};
 
 /// Lines longer than this are shown cut around the secret.
 const MAX_LINE_TEXT: usize = 1000;
@@ -36,6 +36,24 @@ pub fn finding(rules: &RuleSet, chunk: &Chunk<'_>, c: &Candidate, all: &[Candida
         masks,
         own_mask,
         decoded_from: c.decoded.as_ref().map(|d| d.encoding).or(chunk.decoded_from),
+    }
+}
+
+/// A file rule's finding: about the whole file, so no line, column span or secret.
+pub fn file_finding(rule: &Rule, path: &str, provenance: &Provenance) -> Finding {
+    Finding {
+        rule_id: rule.spec.id.clone(),
+        description: rule.spec.description.clone(),
+        kind: rule.spec.kind,
+        severity: rule.spec.severity,
+        location: Location { path: path.to_string(), line: 1, column: 1, end_line: 1, end_column: 1 },
+        provenance: provenance.clone(),
+        secret: String::new(),
+        match_text: String::new(),
+        line_text: String::new(),
+        masks: Vec::new(),
+        own_mask: (0, 0),
+        decoded_from: None,
     }
 }
 

@@ -79,10 +79,10 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
     if require_examples {
         failures.extend(missing_examples(rule));
     }
-    let mut alone = RuleSet::default();
-    if let Err(e) = alone.add(Rule::new(rule.spec.clone(), rule.origin.clone())) {
-        return vec![e.to_string()];
-    }
+    let alone = match alone(rule) {
+        Ok(set) => set,
+        Err(e) => return vec![e],
+    };
     let engine = Engine::new(&alone);
     let found = |example: &str| -> Result<usize, String> {
         let (path, text) = split_path(example);
@@ -120,13 +120,20 @@ fn run_examples(rule: &Rule, found: impl Fn(&str) -> Result<usize, String>) -> V
     failures
 }
 
+/// A rule set of this rule only, so its examples are judged by it alone.
+fn alone(rule: &Rule) -> Result<RuleSet, String> {
+    let mut set = RuleSet::default();
+    set.add(Rule::new(rule.spec.clone(), rule.origin.clone())).map_err(|e| e.to_string())?;
+    Ok(set)
+}
+
 /// A file rule's examples are paths, each after an optional `@size BYTES` line.
 fn check_file_rule(rule: &Rule, require_examples: bool) -> Vec<String> {
     let mut failures = if require_examples { missing_examples(rule) } else { Vec::new() };
-    let mut alone = RuleSet::default();
-    if let Err(e) = alone.add(Rule::new(rule.spec.clone(), rule.origin.clone())) {
-        return vec![e.to_string()];
-    }
+    let alone = match alone(rule) {
+        Ok(set) => set,
+        Err(e) => return vec![e],
+    };
     let engine = Engine::new(&alone);
     let found = |example: &str| -> Result<usize, String> {
         let (size, path) = match example.strip_prefix("@size ").and_then(|rest| rest.split_once('\n')) {
