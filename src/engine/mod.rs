@@ -15,6 +15,8 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use regex_automata::nfa::thompson::pikevm::PikeVM;
+use regex_automata::util::syntax;
 use regex_automata::{meta, Input, MatchKind, PatternSet};
 
 use crate::chunk::{Chunk, Provenance};
@@ -51,9 +53,57 @@ struct FileScope {
 }
 
 struct PathSet {
-    set: meta::Regex,
-    /// For each pattern of `set`, the rule it belongs to.
+    matcher: PathMatcher,
+    /// For each pattern of the set, the rule it belongs to.
     rules: Vec<usize>,
+}
+
+enum PathMatcher {
+    /// A commit checks a few paths: an NFA is all it needs built.
+    Few(PikeVM),
+    /// Bulk scans check thousands of paths: a lazy DFA pays for itself there.
+    Bulk(meta::Regex),
+}
+
+impl PathSet {
+    /// `None` when a path pattern does not compile (each rule then reports its own error).
+    fn new(rules: &RuleSet, workload: Workload) -> Option<PathSet> {
+        let with_path: Vec<usize> = (0..rules.len()).filter(|&i| rules.rules()[i].spec.path.is_some()).collect();
+        let patterns: Vec<&str> = with_path.iter().filter_map(|&i| rules.rules()[i].spec.path.as_deref()).collect();
+        let matcher = match workload {
+            Workload::Few => PathMatcher::Few(
+                PikeVM::builder()
+                    .configure(PikeVM::config().match_kind(MatchKind::All))
+                    .syntax(syntax::Config::new().unicode(false).utf8(false))
+                    .build_many(&patterns)
+                    .ok()?,
+            ),
+            Workload::Bulk => {
+                let mut builder = crate::rules::quick_builder(meta::Config::new().match_kind(MatchKind::All));
+                builder.configure(meta::Config::new().hybrid(true));
+                PathMatcher::Bulk(builder.build_many(&patterns).ok()?)
+            }
+        };
+        Some(PathSet { matcher, rules: with_path })
+    }
+
+    /// The rules whose path matches, sorted.
+    fn matches(&self, path: &str) -> Vec<usize> {
+        let input = Input::new(path);
+        let hits = match &self.matcher {
+            PathMatcher::Few(vm) => {
+                let mut hits = PatternSet::new(vm.pattern_len());
+                vm.which_overlapping_matches(&mut vm.create_cache(), &input, &mut hits);
+                hits
+            }
+            PathMatcher::Bulk(set) => {
+                let mut hits = PatternSet::new(set.pattern_len());
+                set.which_overlapping_matches(&input, &mut hits);
+                hits
+            }
+        };
+        hits.iter().map(|m| self.rules[m.as_usize()]).collect()
+    }
 }
 
 /// A regex match that passed the secret checks, before it becomes a finding.
@@ -116,21 +166,8 @@ impl<'r> Engine<'r> {
     /// The rules whose `path` matches this chunk's path (sorted), or `None` when a path
     /// pattern does not compile (each rule then reports its own error).
     fn path_matches(&self, path: &str) -> Option<Vec<usize>> {
-        let paths = self.paths.get_or_init(|| {
-            let rules: Vec<usize> = (0..self.rules.len()).filter(|&i| self.rules.rules()[i].spec.path.is_some()).collect();
-            let patterns = rules.iter().map(|&i| self.rules.rules()[i].spec.path.as_deref().expect("filtered on path"));
-            // Bulk scans check thousands of paths: a lazy DFA pays for itself there.
-            let config = meta::Config::new().match_kind(MatchKind::All);
-            let mut builder = crate::rules::quick_builder(config);
-            builder.configure(meta::Config::new().hybrid(self.workload == Workload::Bulk));
-            let set = builder.build_many(&patterns.collect::<Vec<_>>());
-            set.ok().map(|set| PathSet { set, rules })
-        });
-        paths.as_ref().map(|p| {
-            let mut hits = PatternSet::new(p.set.pattern_len());
-            p.set.which_overlapping_matches(&Input::new(path), &mut hits);
-            hits.iter().map(|m| p.rules[m.as_usize()]).collect()
-        })
+        let paths = self.paths.get_or_init(|| PathSet::new(self.rules, self.workload));
+        paths.as_ref().map(|p| p.matches(path))
     }
 
     /// The file rules a file meets by its path and size alone (a keystore, a huge file). Called

@@ -10,8 +10,12 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex_automata::meta;
+use std::sync::Mutex;
+
+use regex_automata::nfa::thompson::{self, backtrack, pikevm, backtrack::BoundedBacktracker, pikevm::PikeVM};
+use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
+use regex_automata::meta;
 use serde::Deserialize;
 
 /// What a rule flags: a credential, or a risky code pattern.
@@ -169,12 +173,37 @@ impl Rule {
     }
 }
 
-/// A rule's compiled regex. It only ever runs on the lines the keyword prefilter picked, so it
-/// is built to compile quickly: no literal prefilter of its own and no lazy DFAs. For a `(?i)`
-/// word list those cost more to build than a commit's few short lines cost to search.
+/// A rule's compiled regex. It only ever runs on the lines the keyword prefilter picked.
 #[derive(Debug)]
 pub struct RuleRegex {
-    regex: meta::Regex,
+    inner: Inner,
+}
+
+#[derive(Debug)]
+enum Inner {
+    /// For a commit's few short lines: one NFA, searched by a bounded backtracker (a PikeVM past
+    /// the backtracker's reach), and nothing else built. Parsing the pattern and compiling its
+    /// NFA is most of a commit's own work; the meta regex would add literal analysis and a
+    /// one-pass DFA on top, which cost more to build than a few lines cost to search.
+    Quick(Box<QuickRegex>),
+    /// For history and folder scans: the meta regex with a lazy DFA, which costs more to build
+    /// and searches many lines far faster.
+    Meta(meta::Regex),
+}
+
+#[derive(Debug)]
+struct QuickRegex {
+    backtrack: BoundedBacktracker,
+    pikevm: PikeVM,
+    /// One set of caches to reuse; a thread that finds it taken makes its own.
+    caches: Mutex<Option<QuickCaches>>,
+}
+
+/// Made on first need: most regexes only ever see lines short enough for the backtracker.
+#[derive(Debug, Default)]
+struct QuickCaches {
+    backtrack: Option<backtrack::Cache>,
+    pikevm: Option<pikevm::Cache>,
 }
 
 /// One match: the whole match, and the `secret` and `name` groups when the rule has them.
@@ -187,37 +216,78 @@ pub struct RuleMatch {
 
 impl RuleRegex {
     fn new(pattern: &str, bulk: bool) -> Result<RuleRegex, String> {
-        let mut builder = quick_builder(meta::Config::new());
         if bulk {
+            let mut builder = quick_builder(meta::Config::new());
             builder.configure(meta::Config::new().hybrid(true));
+            let regex = builder.build(pattern).map_err(|e| build_error(&e))?;
+            return Ok(RuleRegex { inner: Inner::Meta(regex) });
         }
-        let regex = builder.build(pattern).map_err(|e| build_error(&e))?;
-        Ok(RuleRegex { regex })
+        let nfa = thompson::Compiler::new()
+            .syntax(quick_syntax())
+            .configure(thompson::Config::new().utf8(false).nfa_size_limit(Some(NFA_SIZE_LIMIT)))
+            .build(pattern)
+            .map_err(|e| nfa_error(pattern, &e))?;
+        let backtrack = BoundedBacktracker::new_from_nfa(nfa.clone()).map_err(|e| e.to_string())?;
+        let pikevm = PikeVM::new_from_nfa(nfa).map_err(|e| e.to_string())?;
+        Ok(RuleRegex { inner: Inner::Quick(Box::new(QuickRegex { backtrack, pikevm, caches: Mutex::new(None) })) })
     }
 
     pub fn is_match(&self, haystack: &[u8]) -> bool {
-        self.regex.is_match(haystack)
+        self.matches(haystack).next().is_some()
     }
 
     /// Every non-overlapping match in `haystack`, left to right.
-    pub fn matches<'h>(&'h self, haystack: &'h [u8]) -> impl Iterator<Item = RuleMatch> + 'h {
-        self.regex.captures_iter(haystack).filter_map(|caps| {
-            Some(RuleMatch {
-                whole: caps.get_match()?.range(),
-                secret: caps.get_group_by_name("secret").map(|s| s.range()),
-                name: caps.get_group_by_name("name").map(|s| s.range()),
-            })
-        })
+    pub fn matches(&self, haystack: &[u8]) -> std::vec::IntoIter<RuleMatch> {
+        let found: Vec<RuleMatch> = match &self.inner {
+            Inner::Meta(regex) => regex.captures_iter(haystack).filter_map(|c| rule_match(&c)).collect(),
+            Inner::Quick(q) => q.matches(haystack),
+        };
+        found.into_iter()
     }
 }
 
-/// A regex builder for patterns that run on a few short lines or paths: ASCII classes (secrets
-/// are ASCII, and Unicode-aware `\w`, `\s` and `(?i)` compile to automata many times larger),
-/// bytes (files may not be UTF-8), and nothing that costs more to build than it saves.
+impl QuickRegex {
+    fn matches(&self, haystack: &[u8]) -> Vec<RuleMatch> {
+        let mut slot = self.caches.try_lock().ok();
+        let mut caches = slot.as_mut().and_then(|s| s.take()).unwrap_or_default();
+        let mut found = Vec::new();
+        if haystack.len() <= self.backtrack.max_haystack_len() {
+            let cache = caches.backtrack.get_or_insert_with(|| self.backtrack.create_cache());
+            // Within max_haystack_len the backtracker cannot fail.
+            found.extend(self.backtrack.try_captures_iter(cache, haystack).map_while(Result::ok).filter_map(|c| rule_match(&c)));
+        } else {
+            let cache = caches.pikevm.get_or_insert_with(|| self.pikevm.create_cache());
+            found.extend(self.pikevm.captures_iter(cache, haystack).filter_map(|c| rule_match(&c)));
+        }
+        if let Some(slot) = slot.as_mut() {
+            **slot = Some(caches);
+        }
+        found
+    }
+}
+
+fn rule_match(caps: &Captures) -> Option<RuleMatch> {
+    Some(RuleMatch {
+        whole: caps.get_match()?.range(),
+        secret: caps.get_group_by_name("secret").map(|s| s.range()),
+        name: caps.get_group_by_name("name").map(|s| s.range()),
+    })
+}
+
+const NFA_SIZE_LIMIT: usize = 32 * 1024 * 1024;
+
+/// ASCII classes (secrets are ASCII, and Unicode-aware `\w`, `\s` and `(?i)` compile to
+/// automata many times larger), and bytes (files may not be UTF-8).
+fn quick_syntax() -> syntax::Config {
+    syntax::Config::new().unicode(false).utf8(false)
+}
+
+/// A meta regex builder for patterns that run on a few short lines or paths: the syntax of
+/// `quick_syntax`, and nothing that costs more to build than it saves.
 pub fn quick_builder(config: meta::Config) -> meta::Builder {
-    let config = config.utf8_empty(false).auto_prefilter(false).hybrid(false).nfa_size_limit(Some(32 * 1024 * 1024));
+    let config = config.utf8_empty(false).auto_prefilter(false).hybrid(false).nfa_size_limit(Some(NFA_SIZE_LIMIT));
     let mut builder = meta::Builder::new();
-    builder.configure(config).syntax(syntax::Config::new().unicode(false).utf8(false));
+    builder.configure(config).syntax(quick_syntax());
     builder
 }
 
@@ -226,6 +296,15 @@ fn build_error(e: &meta::BuildError) -> String {
     match e.syntax_error() {
         Some(s) => s.to_string(),
         None => e.to_string(),
+    }
+}
+
+/// The NFA compiler's error in the words of the meta builder, which shows a syntax error's
+/// pattern with a caret.
+fn nfa_error(pattern: &str, e: &thompson::BuildError) -> String {
+    match quick_builder(meta::Config::new()).build(pattern) {
+        Err(meta_error) => build_error(&meta_error),
+        Ok(_) => e.to_string(),
     }
 }
 
