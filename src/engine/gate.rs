@@ -4,6 +4,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::rules::NameWords;
+
 /// Lock files and generated assets: their hashes and blobs are not secrets.
 const NO_GENERIC_FILES: &[&str] = &[
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock",
@@ -148,7 +150,7 @@ pub fn generic_value_ok(value: &[u8], name: Option<&[u8]>) -> bool {
         return false;
     }
     if is_uuid(text) {
-        return name.is_some_and(names_a_secret);
+        return name.is_some_and(names_the_secret_itself);
     }
     true
 }
@@ -282,6 +284,46 @@ const NON_SECRET_WORDS: &[&str] = &[
 /// Word beginnings with the same meaning (`expires`, `expiry`, `reset_url`...).
 const NON_SECRET_STEMS: &[&str] = &["expir", "valid", "reset", "confirm", "strength"];
 
+/// Words that make a name a secret's (`RuleSpec::name_words`). `pass` is handled apart: it
+/// counts only where a word ends after it (`SMTP_PASS`, not `passenger`).
+const SECRET_WORDS: &[&str] = &[
+    "credentials", "credential", "password", "passwd", "passphrase", "pwd", "secret", "token",
+    "api_key", "apikey", "api-key", "access_key", "accesskey", "access-key", "auth_key", "authkey",
+    "auth-key", "private_key", "privatekey", "private-key",
+];
+
+/// What may follow the word at the end of a name (`PASSWORD_B64`, `tokenValue`), each joined
+/// bare or by `_` or `-`.
+const NAME_SUFFIXES: &[&str] = &["key", "value", "str", "string", "b64", "base64", "base"];
+
+/// Whether a generic rule's matched name is a secret's: a secret word at its end (then at most
+/// two suffixes), or anywhere in it.
+pub fn names_a_secret(name: &[u8], words: NameWords) -> bool {
+    let name = name.to_ascii_lowercase();
+    match words {
+        NameWords::Last => ends_in_secret_word(&name, 2, true),
+        NameWords::Anywhere => (0..name.len()).any(|at| {
+            let rest = &name[at..];
+            SECRET_WORDS.iter().any(|w| rest.starts_with(w.as_bytes()))
+                || (rest.starts_with(b"pass") && !rest.get(4).is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_'))
+        }),
+    }
+}
+
+/// `word_ends`: what followed `name` ends a word, so a trailing `pass` counts.
+fn ends_in_secret_word(name: &[u8], suffixes: u8, word_ends: bool) -> bool {
+    if SECRET_WORDS.iter().any(|w| name.ends_with(w.as_bytes())) || (word_ends && name.ends_with(b"pass")) {
+        return true;
+    }
+    suffixes > 0
+        && NAME_SUFFIXES.iter().any(|suffix| {
+            let Some(rest) = name.strip_suffix(suffix.as_bytes()) else { return false };
+            ends_in_secret_word(rest, suffixes - 1, false)
+                || rest.strip_suffix(b"_").is_some_and(|r| ends_in_secret_word(r, suffixes - 1, false))
+                || rest.strip_suffix(b"-").is_some_and(|r| ends_in_secret_word(r, suffixes - 1, true))
+        })
+}
+
 /// Whether the assigned name itself says the value is not a secret (`CACHE_KEY`,
 /// `secret_name`, `tokenExpiry`).
 pub fn names_a_non_secret(name: &[u8]) -> bool {
@@ -317,7 +359,7 @@ fn words(name: &str) -> Vec<String> {
 }
 
 /// A name that says the value is the secret itself, not its id.
-fn names_a_secret(name: &[u8]) -> bool {
+fn names_the_secret_itself(name: &[u8]) -> bool {
     let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
     let trimmed = lower.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
     // Vault's AppRole `secret_id` is the secret half of a login.

@@ -287,7 +287,10 @@ impl<'r> Engine<'r> {
         let rule = &self.rules.rules()[index];
         let regex = rule.regex_for(self.workload == Workload::Bulk)?;
         let haystack = &chunk.bytes[window.clone()];
-        for m in regex.matches(haystack) {
+        let named = |m: &RuleMatch| {
+            rule.spec.name_words.is_none_or(|words| m.name.as_ref().is_some_and(|n| gate::names_a_secret(&haystack[n.clone()], words)))
+        };
+        for m in regex.matches(haystack, named) {
             let s = m.secret.clone().unwrap_or(m.whole.clone());
             if s.is_empty() {
                 continue;
@@ -311,6 +314,7 @@ impl<'r> Engine<'r> {
 /// The checks a captured secret must pass, cheapest and surest first.
 fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, base: usize) -> bool {
     let bytes = &chunk.bytes[secret.clone()];
+    let name = m.name.clone().map(|n| &chunk.bytes[base + n.start..base + n.end]);
     if gate::is_public_test_key(bytes) || gate::is_harmless_by_prefix(bytes) || gate::is_public_jwt(bytes) {
         return false;
     }
@@ -326,7 +330,6 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
         _ => {}
     }
     let generic = rule.is_generic();
-    let name = m.name.clone().map(|n| &chunk.bytes[base + n.start..base + n.end]);
     let password = rule.spec.password || (generic && name.is_some_and(gate::names_a_password));
     if let Some(min) = rule.spec.entropy.filter(|_| !password) {
         // A short password cannot reach a long key's entropy: generic rules scale the bar.

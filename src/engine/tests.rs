@@ -227,3 +227,28 @@ fn a_secret_two_rules_catch_is_reported_once() {
     let found = scan_at(&rules, "deploy.py", text);
     assert_eq!(found.len(), 2, "{:?}", rule_ids(&found));
 }
+
+/// The generic rules' names are checked in code (`name_words`): a secret word last, before at
+/// most two suffixes, or anywhere.
+#[test]
+fn a_generic_name_must_hold_a_secret_word() {
+    use super::gate::names_a_secret;
+    use crate::rules::NameWords::{Anywhere, Last};
+    for name in ["DB_PASSWORD", "apiKey", "client-secret", "SMTP_PASS", "pass", "token_b64", "PASSWORD_B64_VALUE", "pass-key", "self.auth_key"] {
+        assert!(names_a_secret(name.as_bytes(), Last), "{name}");
+    }
+    for name in ["password_hint", "token_url", "passenger", "pass_key", "TOKEN_PATH", "secret_b64_value_str", "x"] {
+        assert!(!names_a_secret(name.as_bytes(), Last), "{name}");
+    }
+    assert!(names_a_secret(b"db_password_prod", Anywhere) && names_a_secret(b"pass.file", Anywhere));
+    assert!(!names_a_secret(b"passenger_count", Anywhere) && !names_a_secret(b"pass_through", Anywhere));
+}
+
+/// A match turned down for its name does not hide a real one that starts inside it.
+#[test]
+fn a_match_with_the_wrong_name_does_not_hide_the_next() {
+    let rules = builtin();
+    let line = "alias pgprod='PGPASSWORD=\"Tq7+DDXG-7QacpvSo\" psql -h db.internal -U app'";
+    let found = scan_at(&rules, "home/.bashrc", line);
+    assert_eq!(rule_ids(&found), ["generic-secret-assignment"]);
+}

@@ -1,7 +1,7 @@
 //! The pattern files built into the binary, by `build.rs` (in name order): each as JSON, and
 //! its rules as constants without their examples.
 
-use super::{Kind, RuleSpec, Severity};
+use super::{Kind, NameWords, RuleSpec, Severity};
 
 /// One `patterns/*.toml` file.
 pub struct BuiltinFile {
@@ -24,6 +24,7 @@ pub struct LeanRule {
     pub multiline: bool,
     pub span_lines: Option<u32>,
     pub password: bool,
+    pub name_words: Option<NameWords>,
     pub file: bool,
     pub min_size: Option<u64>,
     pub path: Option<&'static str>,
@@ -43,6 +44,7 @@ impl LeanRule {
             multiline: self.multiline,
             span_lines: self.span_lines,
             password: self.password,
+            name_words: self.name_words,
             file: self.file,
             min_size: self.min_size,
             path: self.path.map(str::to_string),

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use regex_automata::nfa::thompson::{self, backtrack, pikevm, backtrack::BoundedBacktracker, pikevm::PikeVM};
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
-use regex_automata::meta;
+use regex_automata::{meta, Input};
 use serde::Deserialize;
 
 /// What a rule flags: a credential, or a risky code pattern.
@@ -24,6 +24,14 @@ use serde::Deserialize;
 pub enum Kind {
     Secret,
     Smell,
+}
+
+/// Where a secret word must sit in a matched name (`RuleSpec::name_words`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NameWords {
+    Last,
+    Anywhere,
 }
 
 /// Whether a finding stops the commit or is only reported.
@@ -78,6 +86,12 @@ pub struct RuleSpec {
     /// of six or more characters that is not a stand-in or a reference), not by entropy.
     #[serde(default)]
     pub password: bool,
+    /// Where the `name` group must hold a secret word (`password`, `token`, `api_key`, ...):
+    /// `last` (then at most two suffixes such as `_key` or `B64`) or `anywhere`. The words live
+    /// in the engine, not in each generic rule's regex: parsing a case-blind word list was most
+    /// of what compiling those regexes cost a commit.
+    #[serde(default)]
+    pub name_words: Option<NameWords>,
     /// A file rule: fires once on a file whose path matches `path` (and whose size reaches
     /// `min_size`), whatever it holds, binary or not. It has no regex and no keywords.
     #[serde(default)]
@@ -233,36 +247,58 @@ impl RuleRegex {
     }
 
     pub fn is_match(&self, haystack: &[u8]) -> bool {
-        self.matches(haystack).next().is_some()
+        !self.matches(haystack, |_| true).is_empty()
     }
 
-    /// Every non-overlapping match in `haystack`, left to right.
-    pub fn matches(&self, haystack: &[u8]) -> std::vec::IntoIter<RuleMatch> {
-        let found: Vec<RuleMatch> = match &self.inner {
-            Inner::Meta(regex) => regex.captures_iter(haystack).filter_map(|c| rule_match(&c)).collect(),
-            Inner::Quick(q) => q.matches(haystack),
-        };
-        found.into_iter()
-    }
-}
-
-impl QuickRegex {
-    fn matches(&self, haystack: &[u8]) -> Vec<RuleMatch> {
-        let mut slot = self.caches.try_lock().ok();
-        let mut caches = slot.as_mut().and_then(|s| s.take()).unwrap_or_default();
+    /// Every non-empty, non-overlapping match in `haystack` that `keep` accepts, left to right.
+    /// A match `keep` turns down does not hide the text after its `name`: `a='B_PASSWORD="x"'`
+    /// is searched again from `=`, so a rule whose name is any word still finds `B_PASSWORD`.
+    pub fn matches(&self, haystack: &[u8], keep: impl Fn(&RuleMatch) -> bool) -> Vec<RuleMatch> {
         let mut found = Vec::new();
-        if haystack.len() <= self.backtrack.max_haystack_len() {
-            let cache = caches.backtrack.get_or_insert_with(|| self.backtrack.create_cache());
-            // Within max_haystack_len the backtracker cannot fail.
-            found.extend(self.backtrack.try_captures_iter(cache, haystack).map_while(Result::ok).filter_map(|c| rule_match(&c)));
-        } else {
-            let cache = caches.pikevm.get_or_insert_with(|| self.pikevm.create_cache());
-            found.extend(self.pikevm.captures_iter(cache, haystack).filter_map(|c| rule_match(&c)));
-        }
-        if let Some(slot) = slot.as_mut() {
-            **slot = Some(caches);
-        }
+        let mut at = 0;
+        self.with_searcher(haystack.len(), |search, caps| {
+            while at <= haystack.len() {
+                search(&Input::new(haystack).range(at..), caps);
+                let Some(m) = rule_match(caps) else { break };
+                if m.whole.is_empty() {
+                    at = m.whole.end + 1;
+                } else if keep(&m) {
+                    at = m.whole.end;
+                    found.push(m);
+                } else {
+                    // No later start inside the name can do better: its tail is the name's tail.
+                    at = m.name.as_ref().map_or(0, |n| n.end).max(m.whole.start + 1);
+                }
+            }
+        });
         found
+    }
+
+    /// Runs `work` with a search function fit for haystacks of `len` bytes, and captures for it.
+    fn with_searcher(&self, len: usize, work: impl FnOnce(&mut dyn FnMut(&Input<'_>, &mut Captures), &mut Captures)) {
+        match &self.inner {
+            Inner::Meta(regex) => {
+                let mut caps = regex.create_captures();
+                work(&mut |input, caps| regex.search_captures(input, caps), &mut caps);
+            }
+            Inner::Quick(q) => {
+                let mut slot = q.caches.try_lock().ok();
+                let mut caches = slot.as_mut().and_then(|s| s.take()).unwrap_or_default();
+                if len <= q.backtrack.max_haystack_len() {
+                    let cache = caches.backtrack.get_or_insert_with(|| q.backtrack.create_cache());
+                    let mut caps = q.backtrack.create_captures();
+                    // Within max_haystack_len the backtracker cannot fail.
+                    work(&mut |input, caps| q.backtrack.try_search(cache, input, caps).unwrap_or(()), &mut caps);
+                } else {
+                    let cache = caches.pikevm.get_or_insert_with(|| q.pikevm.create_cache());
+                    let mut caps = q.pikevm.create_captures();
+                    work(&mut |input, caps| q.pikevm.search(cache, input, caps), &mut caps);
+                }
+                if let Some(slot) = slot.as_mut() {
+                    **slot = Some(caches);
+                }
+            }
+        }
     }
 }
 
