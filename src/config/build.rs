@@ -10,7 +10,7 @@ use crate::rules::{check, Rule, RuleSet};
 /// command); a scan never reads them.
 pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<RuleSet> {
     let builtin = || -> anyhow::Result<RuleSet> {
-        let set = if with_examples { RuleSet::builtin() } else { RuleSet::builtin_for_scan() };
+        let set = if with_examples { RuleSet::builtin() } else { Ok(RuleSet::builtin_for_scan()) };
         set.map_err(|e| anyhow::anyhow!("the built-in rules are broken: {e}"))
     };
     let Some(loaded) = loaded else { return builtin() };

@@ -2,7 +2,8 @@
 //! lines, before any regex runs. The same pass marks the lines whose encoded values are worth
 //! decoding.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -37,9 +38,10 @@ pub struct Prefilter {
     keywords: Vec<String>,
     automaton: OnceLock<AhoCorasick>,
     trigrams: Option<Trigrams>,
-    /// For each distinct keyword, the rules (indices into the rule set) that list it; the
-    /// decode triggers come last and list none.
-    rules_of: Vec<Vec<usize>>,
+    /// For each distinct keyword, the range of `rule_list` holding the rules (indices into the
+    /// rule set) that list it; the decode triggers come last and list none.
+    rules_of: Vec<Range<u32>>,
+    rule_list: Vec<usize>,
     first_trigger: usize,
 }
 
@@ -54,29 +56,38 @@ pub struct Hits {
 
 impl Prefilter {
     pub fn new(rules: &RuleSet, workload: Workload) -> Prefilter {
-        let mut keywords: Vec<String> = Vec::new();
-        let mut rules_of: Vec<Vec<usize>> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        // Sorted (keyword, rule) pairs group each keyword's rules; built-in keywords are already
+        // lowercase and are copied once.
+        let mut pairs: Vec<(Cow<'_, str>, usize)> = Vec::new();
         for (index, rule) in rules.rules().iter().enumerate() {
             for keyword in &rule.spec.keywords {
-                let keyword = keyword.to_ascii_lowercase();
-                match seen.get(&keyword) {
-                    Some(&at) => rules_of[at].push(index),
-                    None => {
-                        seen.insert(keyword.clone(), keywords.len());
-                        keywords.push(keyword);
-                        rules_of.push(vec![index]);
-                    }
-                }
+                let lower = match keyword.bytes().any(|b| b.is_ascii_uppercase()) {
+                    true => Cow::Owned(keyword.to_ascii_lowercase()),
+                    false => Cow::Borrowed(keyword.as_str()),
+                };
+                pairs.push((lower, index));
             }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut keywords: Vec<String> = Vec::new();
+        let mut rules_of: Vec<Range<u32>> = Vec::new();
+        let rule_list: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+        for (at, (keyword, _)) in pairs.iter().enumerate() {
+            if keywords.last().map(String::as_str) != Some(keyword) {
+                keywords.push(keyword.to_string());
+                rules_of.push(at as u32..at as u32);
+            }
+            rules_of.last_mut().expect("pushed above").end += 1;
         }
         let first_trigger = keywords.len();
         keywords.extend(DECODE_TRIGGERS.iter().map(|t| t.to_string()));
+        rules_of.resize(keywords.len(), 0..0);
         let trigrams = match workload {
             Workload::Few => Some(Trigrams::new(&keywords)),
             Workload::Bulk => None,
         };
-        let prefilter = Prefilter { workload, keywords, automaton: OnceLock::new(), trigrams, rules_of, first_trigger };
+        let prefilter = Prefilter { workload, keywords, automaton: OnceLock::new(), trigrams, rules_of, rule_list, first_trigger };
         if workload == Workload::Bulk {
             prefilter.automaton();
         }
@@ -117,7 +128,8 @@ impl Prefilter {
                 }
                 continue;
             }
-            for &rule in &self.rules_of[pattern] {
+            let of = &self.rules_of[pattern];
+            for &rule in &self.rule_list[of.start as usize..of.end as usize] {
                 if last != Some((rule, line)) {
                     hits.rules.push((rule, line));
                     last = Some((rule, line));
@@ -200,7 +212,7 @@ mod tests {
     /// ones and ones at the very end included.
     #[test]
     fn trigram_index_agrees_with_the_automaton() {
-        let rules = RuleSet::builtin_for_scan().expect("built-in rules");
+        let rules = RuleSet::builtin_for_scan();
         let few = Prefilter::new(&rules, Workload::Few);
         let bulk = Prefilter::new(&rules, Workload::Bulk);
         assert!(few.trigrams.is_some());
