@@ -50,7 +50,7 @@ fn lean_rule(rule: &toml::Value) -> String {
         .and_then(toml::Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|k| k.as_str().map(|k| format!("{k:?}")))
+        .filter_map(|k| k.as_str().map(|k| format!("Cow::Borrowed({k:?})")))
         .collect();
     let entropy = rule.get("entropy").and_then(|e| e.as_float().or_else(|| e.as_integer().map(|i| i as f64)));
     let variant = |key: &str, default: &str| {

@@ -24,8 +24,8 @@ pub fn finding(rules: &RuleSet, chunk: &Chunk<'_>, c: &Candidate, all: &[Candida
         None => (text(&c.secret), text(&c.matched)),
     };
     Finding {
-        rule_id: rule.spec.id.clone(),
-        description: rule.spec.description.clone(),
+        rule_id: rule.spec.id.to_string(),
+        description: rule.spec.description.to_string(),
         kind: rule.spec.kind,
         severity: rule.spec.severity,
         location: Location { path: chunk.path.clone(), line, column, end_line, end_column: end_column + 1 },
@@ -42,8 +42,8 @@ pub fn finding(rules: &RuleSet, chunk: &Chunk<'_>, c: &Candidate, all: &[Candida
 /// A file rule's finding: about the whole file, so no line, column span or secret.
 pub fn file_finding(rule: &Rule, path: &str, provenance: &Provenance) -> Finding {
     Finding {
-        rule_id: rule.spec.id.clone(),
-        description: rule.spec.description.clone(),
+        rule_id: rule.spec.id.to_string(),
+        description: rule.spec.description.to_string(),
         kind: rule.spec.kind,
         severity: rule.spec.severity,
         location: Location { path: path.to_string(), line: 1, column: 1, end_line: 1, end_column: 1 },

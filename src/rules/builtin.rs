@@ -1,7 +1,9 @@
 //! The pattern files built into the binary, by `build.rs` (in name order): each as JSON, and
 //! its rules as constants without their examples.
 
-use super::{Kind, NameWords, RuleSpec, Severity};
+use std::borrow::Cow;
+
+use super::{Kind, NameWords, RuleSpec, Severity, Text};
 
 /// One `patterns/*.toml` file.
 pub struct BuiltinFile {
@@ -18,7 +20,7 @@ pub struct LeanRule {
     pub description: &'static str,
     pub kind: Kind,
     pub severity: Severity,
-    pub keywords: &'static [&'static str],
+    pub keywords: &'static [Text],
     pub regex: &'static str,
     pub entropy: Option<f64>,
     pub multiline: bool,
@@ -34,12 +36,12 @@ pub struct LeanRule {
 impl LeanRule {
     pub fn spec(&self) -> RuleSpec {
         RuleSpec {
-            id: self.id.to_string(),
-            description: self.description.to_string(),
+            id: Cow::Borrowed(self.id),
+            description: Cow::Borrowed(self.description),
             kind: self.kind,
             severity: self.severity,
-            keywords: self.keywords.iter().map(|k| k.to_string()).collect(),
-            regex: self.regex.to_string(),
+            keywords: Cow::Borrowed(self.keywords),
+            regex: Cow::Borrowed(self.regex),
             entropy: self.entropy,
             multiline: self.multiline,
             span_lines: self.span_lines,
@@ -47,8 +49,8 @@ impl LeanRule {
             name_words: self.name_words,
             file: self.file,
             min_size: self.min_size,
-            path: self.path.map(str::to_string),
-            checksum: self.checksum.map(str::to_string),
+            path: self.path.map(Cow::Borrowed),
+            checksum: self.checksum.map(Cow::Borrowed),
             examples: Vec::new(),
             negative_examples: Vec::new(),
         }

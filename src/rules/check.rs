@@ -30,7 +30,7 @@ pub fn check(rules: &RuleSet) -> Report {
         report.examples += rule.spec.examples.len();
         report.negative_examples += rule.spec.negative_examples.len();
         report.failures.extend(check_rule(rule).into_iter().map(|message| Failure {
-            rule_id: rule.spec.id.clone(),
+            rule_id: rule.spec.id.to_string(),
             origin: rule.origin.clone(),
             message,
         }));
@@ -92,7 +92,7 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
     for (i, example) in rule.spec.examples.iter().enumerate() {
         let lower = split_path(example).1.to_lowercase();
         let path_only = rule.spec.keywords.is_empty() && rule.spec.path.is_some();
-        if !path_only && !rule.spec.keywords.iter().any(|k| lower.contains(k.as_str())) {
+        if !path_only && !rule.spec.keywords.iter().any(|k| lower.contains(k.as_ref())) {
             failures.push(format!("example {} holds none of the keywords, so the prefilter never reaches the regex", i + 1));
         }
     }

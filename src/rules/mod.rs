@@ -6,6 +6,7 @@
 pub mod builtin;
 pub mod check;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -60,20 +61,24 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Text a rule holds: borrowed from the binary for built-in rules (no copy at start-up), owned
+/// for rules read from a file.
+pub type Text = Cow<'static, str>;
+
 /// One rule as written in a pattern file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
-    pub id: String,
-    pub description: String,
+    pub id: Text,
+    pub description: Text,
     #[serde(default = "default_kind")]
     pub kind: Kind,
     #[serde(default = "default_severity")]
     pub severity: Severity,
-    pub keywords: Vec<String>,
+    pub keywords: Cow<'static, [Text]>,
     /// Empty only for a file rule.
     #[serde(default)]
-    pub regex: String,
+    pub regex: Text,
     #[serde(default)]
     pub entropy: Option<f64>,
     #[serde(default)]
@@ -101,10 +106,10 @@ pub struct RuleSpec {
     /// A regex on the chunk's path: the rule applies only to files it matches. A rule with a
     /// path and no keywords runs on every line of those files.
     #[serde(default)]
-    pub path: Option<String>,
+    pub path: Option<Text>,
     /// A checksum the secret carries (`github-crc32`), verified by the engine.
     #[serde(default)]
-    pub checksum: Option<String>,
+    pub checksum: Option<Text>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
@@ -170,7 +175,7 @@ impl Rule {
         self.regex
             .get_or_init(|| RuleRegex::new(&self.spec.regex, bulk))
             .as_ref()
-            .map_err(|msg| RuleError::Regex { id: self.spec.id.clone(), msg: msg.clone() })
+            .map_err(|msg| RuleError::Regex { id: self.spec.id.to_string(), msg: msg.clone() })
     }
 
     /// Whether the rule applies to a file at `path` (always, for a rule without `path`).
@@ -182,7 +187,7 @@ impl Rule {
                 Some(p) => regex::Regex::new(p).map(Some).map_err(|e| e.to_string()),
             })
             .as_ref()
-            .map_err(|msg| RuleError::Regex { id: self.spec.id.clone(), msg: format!("path: {msg}") })?;
+            .map_err(|msg| RuleError::Regex { id: self.spec.id.to_string(), msg: format!("path: {msg}") })?;
         Ok(compiled.as_ref().map_or(true, |re| re.is_match(path)))
     }
 }
@@ -409,7 +414,7 @@ impl RuleSet {
         validate(&rule)?;
         if let Some(first) = self.rules.iter().find(|r| r.id() == rule.id()) {
             return Err(RuleError::Duplicate {
-                id: rule.spec.id.clone(),
+                id: rule.spec.id.to_string(),
                 first: first.origin.clone(),
                 second: rule.origin.clone(),
             });
@@ -454,7 +459,7 @@ impl RuleSet {
 
 fn validate(rule: &Rule) -> Result<(), RuleError> {
     let invalid = |msg: &str| RuleError::Invalid {
-        id: rule.spec.id.clone(),
+        id: rule.spec.id.to_string(),
         origin: rule.origin.clone(),
         msg: msg.to_string(),
     };
@@ -479,7 +484,7 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
         return Err(invalid("a rule needs at least one keyword (or a path), or the prefilter never wakes it"));
     }
     if let Some(c) = &rule.spec.checksum {
-        if !CHECKSUMS.contains(&c.as_str()) {
+        if !CHECKSUMS.contains(&c.as_ref()) {
             return Err(invalid(&format!("unknown checksum `{c}` (known: {})", CHECKSUMS.join(", "))));
         }
     }
