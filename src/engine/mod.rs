@@ -33,7 +33,7 @@ const MAX_DECODES: usize = 64;
 pub struct Engine<'r> {
     rules: &'r RuleSet,
     workload: Workload,
-    prefilter: Prefilter,
+    prefilter: Prefilter<'r>,
     /// Rules with a path and no keywords: they run on every line of the files they name.
     path_rules: Vec<usize>,
     /// File rules: judged on a file's path and size, not its text.

@@ -33,9 +33,9 @@ pub enum Workload {
 /// Inputs up to this size take the trigram index when the workload is `Few`.
 const SMALL_INPUT: usize = 256 * 1024;
 
-pub struct Prefilter {
+pub struct Prefilter<'r> {
     workload: Workload,
-    keywords: Vec<String>,
+    keywords: Vec<Cow<'r, str>>,
     automaton: OnceLock<AhoCorasick>,
     trigrams: Option<Trigrams>,
     /// For each distinct keyword, the range of `rule_list` holding the rules (indices into the
@@ -54,8 +54,8 @@ pub struct Hits {
     pub decode_lines: Vec<usize>,
 }
 
-impl Prefilter {
-    pub fn new(rules: &RuleSet, workload: Workload) -> Prefilter {
+impl<'r> Prefilter<'r> {
+    pub fn new(rules: &'r RuleSet, workload: Workload) -> Prefilter<'r> {
         // Sorted (keyword, rule) pairs group each keyword's rules. Built-in keywords are already
         // lowercase and are copied once; the sort key leads with a keyword's first eight bytes
         // as one integer, where most comparisons end.
@@ -65,7 +65,7 @@ impl Prefilter {
             b[..n].copy_from_slice(&k.as_bytes()[..n]);
             u64::from_be_bytes(b)
         };
-        let mut pairs: Vec<(u64, Cow<'_, str>, usize)> = Vec::new();
+        let mut pairs: Vec<(u64, Cow<'r, str>, usize)> = Vec::new();
         for (index, rule) in rules.rules().iter().enumerate() {
             for keyword in rule.spec.keywords.iter() {
                 let lower = match keyword.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -77,18 +77,18 @@ impl Prefilter {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut keywords: Vec<String> = Vec::new();
+        let mut keywords: Vec<Cow<'r, str>> = Vec::new();
         let mut rules_of: Vec<Range<u32>> = Vec::new();
         let rule_list: Vec<usize> = pairs.iter().map(|p| p.2).collect();
-        for (at, (_, keyword, _)) in pairs.iter().enumerate() {
-            if keywords.last().map(String::as_str) != Some(keyword) {
-                keywords.push(keyword.to_string());
+        for (at, (_, keyword, _)) in pairs.into_iter().enumerate() {
+            if keywords.last() != Some(&keyword) {
+                keywords.push(keyword);
                 rules_of.push(at as u32..at as u32);
             }
             rules_of.last_mut().expect("pushed above").end += 1;
         }
         let first_trigger = keywords.len();
-        keywords.extend(DECODE_TRIGGERS.iter().map(|t| t.to_string()));
+        keywords.extend(DECODE_TRIGGERS.iter().map(|&t| Cow::Borrowed(t)));
         rules_of.resize(keywords.len(), 0..0);
         let trigrams = match workload {
             Workload::Few => Some(Trigrams::new(&keywords)),
@@ -112,7 +112,7 @@ impl Prefilter {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
                 .kind(Some(kind))
-                .build(&self.keywords)
+                .build(self.keywords.iter().map(|k| k.as_bytes()))
                 .expect("keywords are plain non-empty strings, checked when rules load")
         })
     }
@@ -171,7 +171,7 @@ fn trigram_bit(t: u32) -> usize {
 }
 
 impl Trigrams {
-    fn new(keywords: &[String]) -> Trigrams {
+    fn new(keywords: &[Cow<'_, str>]) -> Trigrams {
         let mut bits = vec![0u64; (1 << TRIGRAM_BITS) / 64];
         let mut entries = Vec::with_capacity(keywords.len());
         let mut short = Vec::new();
@@ -189,7 +189,7 @@ impl Trigrams {
     }
 
     /// Every occurrence of every keyword in `lower`, as `(keyword index, start)`.
-    fn find(&self, lower: &[u8], keywords: &[String], out: &mut Vec<(usize, usize)>) {
+    fn find(&self, lower: &[u8], keywords: &[Cow<'_, str>], out: &mut Vec<(usize, usize)>) {
         for &k in &self.short {
             out.extend(memchr::memmem::find_iter(lower, keywords[k].as_bytes()).map(|at| (k, at)));
         }
