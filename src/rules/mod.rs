@@ -9,11 +9,11 @@ pub mod check;
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-use std::sync::Mutex;
-
-use regex_automata::nfa::thompson::{self, backtrack, pikevm, backtrack::BoundedBacktracker, pikevm::PikeVM};
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
+use regex_automata::nfa::thompson;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{meta, Input};
