@@ -278,8 +278,8 @@ const NON_SECRET_WORDS: &[&str] = &[
     "pattern", "regex", "format", "type", "mode", "field", "column", "header", "param", "prefix",
     "suffix", "ttl", "timeout", "count", "enabled", "required", "version", "algorithm", "alg",
     "url", "uri", "endpoint", "host", "path", "file", "filename", "dir", "name", "id", "ids",
-    "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation", "encoder", "validate", "check", "assert", "is", "has", "compare", "mask",
-    "encoding", "method", "scheme",
+    "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation", "encoder", "validate",
+    "check", "assert", "is", "has", "compare", "mask", "encoding", "method", "scheme",
 ];
 /// Word beginnings with the same meaning (`expires`, `expiry`, `reset_url`...).
 const NON_SECRET_STEMS: &[&str] = &["expir", "valid", "reset", "confirm", "strength"];

@@ -361,12 +361,12 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
         if !value_ok || (!password && name.is_some_and(gate::names_a_non_secret)) {
             return false;
         }
-        if gate::is_lookup(&chunk.bytes[line.start..secret.start.max(line.start)]) {
+        let before = &chunk.bytes[line.start..secret.start.max(line.start)];
+        if gate::is_lookup(before) {
             return false;
         }
         // In source code a value outside any string literal is an expression, and `x(` is a
         // call.
-        let before = &chunk.bytes[line.start..secret.start.max(line.start)];
         let in_string = [b'"', b'\'', b'`'].iter().any(|q| before.iter().filter(|&&b| b == *q).count() % 2 == 1);
         if (!in_string && gate::is_code_file(&chunk.path, &chunk.bytes)) || chunk.bytes.get(secret.end) == Some(&b'(') {
             return false;

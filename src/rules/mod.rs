@@ -323,8 +323,9 @@ fn quick_syntax() -> syntax::Config {
     syntax::Config::new().unicode(false).utf8(false)
 }
 
-/// A meta regex builder for patterns that run on a few short lines or paths: the syntax of
-/// `quick_syntax`, and nothing that costs more to build than it saves.
+/// The meta regex builder for rule and path patterns: the syntax of `quick_syntax`, no literal
+/// prefilter of its own (the keyword pass is the prefilter), and no lazy DFA unless the caller
+/// turns `hybrid` back on for a bulk scan.
 pub fn quick_builder(config: meta::Config) -> meta::Builder {
     let config = config.utf8_empty(false).auto_prefilter(false).hybrid(false).nfa_size_limit(Some(NFA_SIZE_LIMIT));
     let mut builder = meta::Builder::new();

@@ -1,6 +1,6 @@
 //! Detection quality on labelled sets (each built by its own generate.py, labels independent of
 //! our rules): line-level precision and recall of the secret rules. `tests/corpus` was written
-//! with the rules; `tests/holdout-a` and `tests/holdout-b` were written blind by other sessions.
+//! with the rules; `tests/holdout-a`, `-b` and `-c` were written blind by other sessions.
 // The figures are printed on purpose: `cargo test corpus -- --nocapture` shows them.
 #![allow(clippy::print_stdout)]
 
@@ -14,7 +14,7 @@ use leakguard::rules::{Kind, RuleSet};
 /// Set just under what the catalogue achieves; raise them as it improves.
 const MIN_PRECISION: f64 = 0.99;
 const MIN_RECALL: f64 = 0.99;
-/// (precision, recall) floors for the two sets written blind by other sessions.
+/// (precision, recall) floors for the three sets written blind by other sessions.
 const HOLDOUT_A: (f64, f64) = (0.98, 0.98);
 const HOLDOUT_B: (f64, f64) = (0.98, 0.95);
 const HOLDOUT_C: (f64, f64) = (0.98, 0.92);
@@ -120,8 +120,9 @@ fn holdout_a_precision_and_recall() {
     assert_at_least("holdout-a", &evaluate("holdout-a"), HOLDOUT_A.0, HOLDOUT_A.1);
 }
 
-/// Written blind by another session. Measured blind once (97.4 % precision, 85.8 % recall),
-/// then its misses were studied too, so it now flatters as much as holdout-a.
+/// Written blind by another session. Measured blind (94.5 % precision, 78.4 % recall) and after
+/// a first rules pass (97.4 %, 85.8 %), then its misses were studied too, so it now flatters
+/// as much as holdout-a.
 #[test]
 fn holdout_b_precision_and_recall() {
     assert_at_least("holdout-b", &evaluate("holdout-b"), HOLDOUT_B.0, HOLDOUT_B.1);
