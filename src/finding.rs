@@ -39,6 +39,8 @@ pub struct Finding {
     pub own_mask: (usize, usize),
     /// Set when the secret was found in decoded text ("UTF-16").
     pub decoded_from: Option<&'static str>,
+    /// How sure the rule is (set by the policy; `None` for smells).
+    pub confidence: Option<crate::policy::Confidence>,
 }
 
 impl Finding {

@@ -14,6 +14,7 @@ pub mod filter;
 pub mod finding;
 pub mod hook;
 pub mod migrate;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;

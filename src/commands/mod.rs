@@ -70,7 +70,9 @@ fn setup_with(common: &Common, base: &Path, root: &Path, baseline: Option<Baseli
     let ignore_path = root.join(crate::filter::gitleaksignore_file());
     let ignore = GitleaksIgnore::load(&ignore_path).with_context(|| format!("cannot read {}", ignore_path.display()))?;
     let paths = PathKey { base: base.to_path_buf(), root: root.to_path_buf() };
-    let filters = Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore);
+    let policy = loaded.as_ref().map(|l| l.config.policy.resolve()).unwrap_or_default();
+    let judge = crate::policy::Judge::new(&rules, policy);
+    let filters = Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore).with_judge(judge);
     Ok(Setup { rules, filters })
 }
 

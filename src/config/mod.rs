@@ -26,6 +26,9 @@ pub struct Config {
     pub rules: RulesConfig,
     #[serde(default)]
     pub allowlist: AllowlistSpec,
+    /// What blocks and what warns, by confidence and kind of file.
+    #[serde(default)]
+    pub policy: crate::policy::PolicySpec,
 }
 
 #[derive(Debug, Deserialize)]

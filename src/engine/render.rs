@@ -36,6 +36,7 @@ pub fn finding(rules: &RuleSet, chunk: &Chunk<'_>, c: &Candidate, all: &[Candida
         masks,
         own_mask,
         decoded_from: c.decoded.as_ref().map(|d| d.encoding).or(chunk.decoded_from),
+        confidence: None,
     }
 }
 
@@ -54,6 +55,7 @@ pub fn file_finding(rule: &Rule, path: &str, provenance: &Provenance) -> Finding
         masks: Vec::new(),
         own_mask: (0, 0),
         decoded_from: None,
+        confidence: None,
     }
 }
 

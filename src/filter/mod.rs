@@ -12,6 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::baseline::Baseline;
 use crate::config::{ConfigError, Loaded};
 use crate::finding::Finding;
+use crate::policy::Judge;
 
 pub use allow::Allowlist;
 pub use gitleaksignore::GitleaksIgnore;
@@ -29,6 +30,8 @@ pub struct Filtered {
     pub allowed_config: usize,
     pub allowed_inline: usize,
     pub baselined: usize,
+    /// Turned off by the policy (`off` for that confidence and kind of file).
+    pub policy_off: usize,
 }
 
 /// Everything that can hide a finding, compiled once per run.
@@ -39,6 +42,7 @@ pub struct Filters {
     gitleaks_ignore: GitleaksIgnore,
     baseline: Option<Baseline>,
     paths: PathKey,
+    judge: Option<Judge>,
 }
 
 impl Filters {
@@ -60,6 +64,12 @@ impl Filters {
         self
     }
 
+    /// Confidence and the block/warn policy, applied before the allowlists.
+    pub fn with_judge(mut self, judge: Judge) -> Self {
+        self.judge = Some(judge);
+        self
+    }
+
     pub fn with_gitleaks_ignore(mut self, ignore: GitleaksIgnore) -> Self {
         self.gitleaks_ignore = ignore;
         self
@@ -73,8 +83,12 @@ impl Filters {
 
     pub fn apply(&self, matches: Vec<Finding>) -> Filtered {
         let mut out = Filtered::default();
-        for finding in matches {
+        for mut finding in matches {
             let path = self.repo_path(&finding);
+            if self.judge.as_ref().is_some_and(|j| !j.judge(&mut finding, &path)) {
+                out.policy_off += 1;
+                continue;
+            }
             let by_rule = self.per_rule.get(&finding.rule_id);
             if self.global.allows(&finding, &path) || by_rule.is_some_and(|a| a.allows(&finding, &path)) {
                 out.allowed_config += 1;

@@ -43,7 +43,10 @@ fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint)
         "{} {} {}",
         p.paint(BOLD, &format!("{}:{}:{}", loc.path, loc.line, loc.column)),
         p.paint(style, &f.rule_id),
-        p.paint(DIM, &format!("[{} · {level}]", f.kind)),
+        p.paint(DIM, &match f.confidence {
+            Some(c) => format!("[{} · {level} · {} confidence]", f.kind, c.as_str()),
+            None => format!("[{} · {level}]", f.kind),
+        }),
     )?;
     let decoded = f.decoded_from.map(|e| format!(" (found in {e} text)")).unwrap_or_default();
     writeln!(out, "  {}{decoded}", f.description)?;

@@ -26,6 +26,9 @@ struct Record<'a> {
     line_text: String,
     fingerprint: String,
     source: &'static str,
+    /// low | medium | high; absent for smells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     decoded_from: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,6 +85,7 @@ fn record<'a>(f: &'a Finding, options: &Options) -> Record<'a> {
             Provenance::Staged => "staged",
             Provenance::Commit(_) => "commit",
         },
+        confidence: f.confidence.map(|c| c.as_str()),
         decoded_from: f.decoded_from,
         commit: commit.map(|c| c.id.as_str()),
         author: commit.map(|c| c.author.as_str()),

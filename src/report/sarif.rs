@@ -70,6 +70,9 @@ fn rule(f: &Finding) -> Value {
 fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {
     let loc = &f.location;
     let mut properties = Map::new();
+    if let Some(confidence) = f.confidence {
+        properties.insert("confidence".into(), Value::String(confidence.as_str().into()));
+    }
     if let Provenance::Commit(c) = &f.provenance {
         for (key, value) in [("commit", &c.id), ("author", &c.author), ("email", &c.email), ("date", &c.date), ("summary", &c.summary)] {
             properties.insert(key.into(), Value::String(value.clone()));
