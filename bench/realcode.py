@@ -320,7 +320,7 @@ def main() -> None:
                         print(f"\n# {tool} {a['rule']}: {a['text'][:160]!r}")
                         print(f"[[alarm]]\npath = {toml_str(a['path'])}\nline = {a['line']}\nclass = \"false\"\nwhy = \"\"")
                     else:
-                        print(f"{tool:<10} {cls:<10} {a['path']}:{a['line']}  {a['rule']}")
+                        print(f"{tool:<10} {cls:<10} {a['path']}:{a['line']}  {a['rule']}  {a['text'].strip()[:120]!r}")
 
 
 if __name__ == "__main__":

@@ -188,7 +188,12 @@ impl Judge {
             f.confidence = None;
             return true; // a smell names no credential: its rule's severity stands
         }
-        match self.policy.action(confidence, file_kind(path)) {
+        let mut kind = file_kind(path);
+        // A commented-out line or a doctest is documentation, wherever it is.
+        if kind == FileKind::Code && confidence == Confidence::Low && is_comment_line(&f.line_text) {
+            kind = FileKind::Docs;
+        }
+        match self.policy.action(confidence, kind) {
             Action::Off => false,
             Action::Warn => {
                 f.severity = Severity::Warn;
@@ -197,6 +202,12 @@ impl Judge {
             Action::Block => true,
         }
     }
+}
+
+/// A line that is a comment or an interactive example, by its first characters.
+fn is_comment_line(line: &str) -> bool {
+    let t = line.trim_start();
+    ["#", "//", "/*", "* ", ">>>", "<!--", "-- ", "; ", "rem ", "REM "].iter().any(|m| t.starts_with(m)) || t == "*"
 }
 
 /// Generic rules and password rules judge a name and a value; password hashes are mostly test
@@ -256,8 +267,8 @@ fn is_test_file(name: &str, original: &str) -> bool {
 }
 
 fn is_example_file(name: &str) -> bool {
-    [".example", ".sample", ".dist", ".template", ".tmpl", ".tpl"].iter().any(|s| name.ends_with(s))
-        || [".example.", ".sample.", ".template.", "example."].iter().any(|m| name.contains(m))
+    [".dist", ".template", ".tmpl", ".tpl"].iter().any(|s| name.ends_with(s))
+        || name.split(['.', '_', '-']).any(|w| matches!(w, "example" | "examples" | "sample" | "samples" | "template"))
 }
 
 fn is_doc_file(name: &str) -> bool {
@@ -288,6 +299,9 @@ mod tests {
         assert_eq!(file_kind("doc/man/salt.7"), FileKind::Docs);
         assert_eq!(file_kind("examples/basic/main.rs"), FileKind::Example);
         assert_eq!(file_kind("config/app.env.example"), FileKind::Example);
+        assert_eq!(file_kind("botocore/data/waf/2015-08-24/examples-1.json"), FileKind::Example);
+        assert_eq!(file_kind("apis/waf-2015-08-24.examples.json"), FileKind::Example);
+        assert_eq!(file_kind("src/resample.py"), FileKind::Code);
         assert_eq!(file_kind("docs/examples/test_x.py"), FileKind::Test);
         // Words inside names are not folders.
         assert_eq!(file_kind("src/testing_utils_loader.rs"), FileKind::Code);

@@ -139,11 +139,13 @@ pub struct Rule {
     pub origin: String,
     regex: OnceLock<Result<RuleRegex, String>>,
     path: OnceLock<Result<Option<regex::Regex>, String>>,
+    generic: bool,
 }
 
 impl Rule {
     pub fn new(spec: RuleSpec, origin: impl Into<String>) -> Rule {
-        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new() }
+        let generic = spec.id.starts_with("generic-") || is_name_keyed(&spec.regex);
+        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new(), generic }
     }
 
     pub fn id(&self) -> &str {
@@ -155,8 +157,11 @@ impl Rule {
         self.spec.file
     }
 
+    /// A rule that judges a name and a value rather than a provider's own format: the
+    /// `generic-` rules, and rules that find any value assigned to a provider's name
+    /// (`snowflake_password = ...`). Their values get the generic checks.
     pub fn is_generic(&self) -> bool {
-        self.spec.id.starts_with("generic-")
+        self.generic
     }
 
     /// Whether the regex has been compiled yet (it is, on first use only).
@@ -529,3 +534,14 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     }
     i
 }
+
+/// `(?i)(?:snowflake|snowsql)[A-Za-z0-9_.\-]*["']?\s*(?::=|=>|=|:)...`: the rule is a provider's
+/// name followed by an assignment of a value of no set format.
+fn is_name_keyed(regex: &str) -> bool {
+    let body = regex.trim_start_matches("(?-u)").trim_start_matches("(?i)");
+    // A value with a literal prefix (`sk-`, `packagist_`) or a UUID's shape has a format.
+    let value = regex.split_once("(?P<secret>").map_or("", |(_, v)| v);
+    let formless = value.starts_with('[') && !value.starts_with("[0-9a-f]{8}-") && !value.starts_with("[a-f0-9]{8}-");
+    body.starts_with("(?:") && regex.contains(r#"["']?\s*(?::=|=>|=|:)"#) && formless
+}
+
