@@ -137,6 +137,12 @@ impl Baseline {
         });
     }
 
+    /// Whether `secret` is this baseline's salt: generic rules see a random hex value assigned
+    /// to `salt` in the baseline file itself, which is no secret.
+    pub fn is_own_salt(&self, path: &str, secret: &str) -> bool {
+        secret == self.salt && path.rsplit('/').next() == Some(FILE_NAME)
+    }
+
     /// Whether a finding of `rule` at `path` could be in this baseline (no hashing).
     pub fn has_key(&self, rule: &str, path: &str) -> bool {
         self.keys.contains(&(rule.to_string(), path.to_string()))

@@ -72,7 +72,7 @@ pub fn without_value(message: &str) -> String {
                 Some(b) if kind.bytes().all(|b| b.is_ascii_lowercase()) => format!(" {} {kind}", if b"aeiou".contains(b) { "an" } else { "a" }),
                 _ => String::new(),
             };
-            return format!("{}{kind}{}", prefix.trim_end_matches(": ").trim_end(), expected(rest));
+            return format!("{}:{kind}{}", prefix.trim_end().trim_end_matches(':'), expected(rest));
         }
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
@@ -145,7 +145,7 @@ mod tests {
             with_suggestion("unknown field `pathz`, expected one of `paths`, `secrets`"),
             "unknown key `pathz` (did you mean `paths`?)"
         );
-        assert_eq!(with_suggestion("unknown field `ghp_x0Yz`, expected `paths`"), "unknown key (expected `paths`)");
+        assert_eq!(with_suggestion("unknown field `ghp_x0Yz`, expected `paths`"), "unknown key (expected one of `paths`)");
     }
 
     #[test]

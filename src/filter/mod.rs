@@ -110,6 +110,9 @@ impl Filters {
             baseline.hash_all(candidates.map(|(f, _)| (f.rule_id.as_str(), f.secret.as_str())));
         }
         for (finding, path) in matches.into_iter().zip(paths) {
+            if self.baseline.as_ref().is_some_and(|b| b.is_own_salt(&path, &finding.secret)) {
+                continue;
+            }
             let by_rule = self.per_rule.get(&finding.rule_id);
             if self.global.allows(&finding, &path) || by_rule.is_some_and(|a| a.allows(&finding, &path)) {
                 out.allowed_config += 1;

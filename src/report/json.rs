@@ -47,7 +47,7 @@ struct Record<'a> {
 #[derive(Serialize)]
 struct Report<'a> {
     findings: Vec<Record<'a>>,
-    summary: serde_json::Value,
+    summary: summary::Record<'a>,
 }
 
 #[derive(Serialize)]
@@ -60,7 +60,7 @@ struct Line<T> {
 
 pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
     let findings_json: Vec<Record<'_>> = findings.iter().map(|f| record(f, options)).collect();
-    escape::to_writer_pretty(out, &Report { findings: findings_json, summary: summary::to_json(findings, summary) })?;
+    escape::to_writer_pretty(out, &Report { findings: findings_json, summary: summary::record(findings, summary) })?;
     writeln!(out)
 }
 
@@ -70,7 +70,7 @@ pub fn write_lines(out: &mut dyn Write, findings: &[Finding], summary: &Summary,
         escape::to_writer(out, &Line { kind: "finding", body: record(finding, options) })?;
         writeln!(out)?;
     }
-    escape::to_writer(out, &Line { kind: "summary", body: summary::to_json(findings, summary) })?;
+    escape::to_writer(out, &Line { kind: "summary", body: summary::record(findings, summary) })?;
     writeln!(out)
 }
 

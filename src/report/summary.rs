@@ -2,56 +2,84 @@
 //! what each mechanism suppressed, so a clean report cannot hide a gap.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::Summary;
 use crate::finding::Finding;
 
 #[derive(Serialize)]
-struct Record<'a> {
+pub struct Record<'a> {
     /// Files, staged files, pushed files or blobs, as `unit` says.
     scanned: usize,
     unit: &'a str,
     findings: usize,
     blocking: usize,
     /// Inputs not scanned, by reason.
-    skipped: Map<String, Value>,
+    skipped: Skipped,
     #[serde(skip_serializing_if = "Option::is_none")]
     size_limit: Option<u64>,
     /// Inputs that could not be read or scanned: the run failed (exit 2).
     errors: usize,
     /// Findings hidden, by mechanism.
-    suppressed: Map<String, Value>,
+    suppressed: Suppressed,
     /// What the config changed in the rule set.
-    config: Map<String, Value>,
+    config: ConfigEffect,
     /// `honoured`, `off`, or `none` where the source has no ignore files.
     ignore_files: &'a str,
     /// Mechanisms turned off on the command line.
     turned_off: &'a [&'static str],
 }
 
-/// The summary as a JSON value.
+#[derive(Serialize)]
+struct Skipped {
+    binary: usize,
+    too_large: usize,
+}
+
+#[derive(Serialize)]
+struct Suppressed {
+    config_allowlist: usize,
+    inline_allow: usize,
+    gitleaksignore: usize,
+    baseline: usize,
+}
+
+#[derive(Serialize)]
+struct ConfigEffect {
+    rules_disabled: usize,
+    rules_tuned: usize,
+}
+
+/// The summary as a JSON value (keys sorted).
 pub fn to_json(findings: &[Finding], summary: &Summary) -> Value {
-    let counts = |pairs: &[(&'static str, usize)]| pairs.iter().map(|(k, n)| (k.to_string(), Value::from(*n))).collect::<Map<_, _>>();
+    serde_json::to_value(record(findings, summary)).expect("the summary is plain data")
+}
+
+/// The summary, fields in a fixed order.
+pub fn record<'a>(findings: &[Finding], summary: &'a Summary) -> Record<'a> {
     let blocking = findings.iter().filter(|f| f.blocks()).count();
-    let record = Record {
+    Record {
         scanned: summary.scanned,
         unit: summary.items.map_or("file", |(one, _)| one),
         findings: findings.len(),
         blocking,
-        skipped: counts(&[("binary", summary.skipped_binary), ("too_large", summary.skipped_large)]),
+        skipped: Skipped { binary: summary.skipped_binary, too_large: summary.skipped_large },
         size_limit: summary.size_limit,
         errors: summary.errors,
-        suppressed: counts(&summary.suppressed()),
-        config: counts(&[("rules_disabled", summary.rules_disabled), ("rules_tuned", summary.rules_tuned)]),
+        suppressed: Suppressed {
+            config_allowlist: summary.allowed_config,
+            inline_allow: summary.allowed_inline,
+            gitleaksignore: summary.allowed_gitleaks_ignore,
+            baseline: summary.baselined,
+        },
+        config: ConfigEffect { rules_disabled: summary.rules_disabled, rules_tuned: summary.rules_tuned },
         ignore_files: match summary.ignore_files {
             Some(true) => "honoured",
             Some(false) => "off",
             None => "none",
         },
         turned_off: &summary.turned_off,
-    };
-    serde_json::to_value(record).expect("the summary is plain data")
+    }
 }
 
 /// One sentence per skip reason, for SARIF notifications.
