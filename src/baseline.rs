@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rayon::prelude::*;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -189,7 +189,17 @@ fn hash_v2(salt: &str, rule: &str, secret: &str) -> String {
     input.push(0);
     input.extend_from_slice(secret.as_bytes());
     let mut out = [0u8; 32];
-    kdf.hash_password_into(&input, salt.as_bytes(), &mut out).expect("salt and output lengths are within argon2's limits");
+    // One 19 MiB work area per thread, reused: allocating and zeroing it for every hash costs
+    // page faults, and the allocator keeps the freed areas around.
+    thread_local! {
+        static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        memory.resize(kdf.params().block_count(), Block::default());
+        kdf.hash_password_into_with_memory(&input, salt.as_bytes(), &mut out, &mut memory[..])
+            .expect("salt, output and memory sizes are within argon2's limits");
+    });
     out.iter().map(|b| format!("{b:02x}")).collect()
 }
 
