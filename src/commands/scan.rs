@@ -60,7 +60,8 @@ pub(super) fn finish_tally(
 ) -> Result<ExitStatus> {
     let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
     for message in &tally.errors {
-        writeln!(err, "leakguard: error: {message}")?;
+        // The message names a file: escaped, like every path a report prints.
+        writeln!(err, "leakguard: error: {}", crate::report::escape(message))?;
     }
     let summary = Summary { scope: "", errors: tally.errors.len(), ..tally.summary };
     super::finish(common, filters, tally.matches, summary, !tally.errors.is_empty(), out)

@@ -121,6 +121,37 @@ fn hiding_configs() -> Vec<(&'static str, String, &'static str)> {
 }
 
 #[test]
+fn issue_12_merge_adds_up_summaries_and_dedupes() {
+    let repo = TestRepo::new();
+    for i in 0..4 {
+        repo.commit_files(&[(&format!("f{i}.cfg"), &format!("N={i}\nTOKEN={}\n", github_token()))], &format!("c{i}"));
+    }
+    repo.commit_files(&[("blob.bin", "\0\x01binary\n")], "binary");
+    let whole = json(&repo.leakguard(&["history", "--format", "json"]));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args = vec!["merge".to_string(), "--format".to_string(), "jsonl".to_string()];
+    for (k, format) in [(1, "json"), (2, "jsonl")] {
+        let file = dir.path().join(format!("shard{k}"));
+        let out = repo.leakguard(&["history", "--format", format, "--shard", &format!("{k}/2"), "--output", file.to_str().expect("utf-8")]);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+        args.push(file.to_string_lossy().into_owned());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = repo.leakguard(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let lines: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    let (summary, findings) = lines.split_last().expect("lines");
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(findings.len(), whole["findings"].as_array().expect("findings").len(), "one finding per secret and path");
+    assert_eq!(summary["scanned"], whole["summary"]["scanned"], "{summary:#}");
+    assert_eq!(summary["skipped"]["binary"], 1);
+    assert_eq!(summary["reports_merged"], 2);
+    for f in findings {
+        assert_eq!(f["type"], "finding");
+    }
+}
+
+#[test]
 fn issue_12_audit_finds_what_a_committed_config_hides() {
     for (name, config, counter) in hiding_configs() {
         let repo = TestRepo::new();
