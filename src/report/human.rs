@@ -136,7 +136,7 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
 
 /// `32 MiB`, or bytes when the limit is not a whole number of MiB.
 fn size(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
         format!("{bytes} bytes")
