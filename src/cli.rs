@@ -36,6 +36,56 @@ pub struct Common {
     /// Baseline file (default: .leakguard-baseline.toml at the repository root).
     #[arg(long, value_name = "PATH", global = true)]
     pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub audit: Audit,
+}
+
+/// What an auditor turns off: the repository's own means of hiding findings. Scanning
+/// commands only (scan, history, staged, push, pre-commit).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Audit {
+    /// Do not read .leakguard.toml (nor --config): every built-in rule, no allowlists.
+    #[arg(long, global = true)]
+    pub no_config: bool,
+    /// Do not apply the baseline.
+    #[arg(long, global = true)]
+    pub no_baseline: bool,
+    /// `scan`: also read what .gitignore and .ignore files exclude.
+    #[arg(long, global = true)]
+    pub no_ignore_files: bool,
+    /// An auditor's run: --no-config, --no-baseline and --no-ignore-files, and inline allow
+    /// comments and .gitleaksignore hide nothing either.
+    #[arg(long, global = true)]
+    pub audit: bool,
+}
+
+impl Audit {
+    pub fn skip_config(&self) -> bool {
+        self.no_config || self.audit
+    }
+    pub fn skip_baseline(&self) -> bool {
+        self.no_baseline || self.audit
+    }
+    pub fn skip_ignore_files(&self) -> bool {
+        self.no_ignore_files || self.audit
+    }
+    pub fn any(&self) -> bool {
+        self.no_config || self.no_baseline || self.no_ignore_files || self.audit
+    }
+    /// The mechanisms turned off, as reports name them.
+    pub fn turned_off(&self) -> Vec<&'static str> {
+        let mut off = Vec::new();
+        if self.skip_config() {
+            off.push("config");
+        }
+        if self.skip_baseline() {
+            off.push("baseline");
+        }
+        if self.audit {
+            off.extend(["inline allows", ".gitleaksignore"]);
+        }
+        off
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -38,8 +38,9 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
     let found = setup.filters.apply(matches).findings;
 
     let mut baseline = existing.as_ref().map_or_else(Baseline::new, Baseline::fresh_copy);
+    baseline.hash_all(found.iter().map(|f| (f.rule_id.as_str(), f.secret.as_str())));
     let current: BTreeSet<Entry> = found.iter().map(|f| baseline.entry(&f.rule_id, &setup.filters.repo_path(f), &f.secret)).collect();
-    let before: BTreeSet<Entry> = existing.as_ref().map(|b| b.entries().cloned().collect()).unwrap_or_default();
+    let before = previous_entries(existing.as_ref(), &baseline, &found, &setup.filters, err)?;
 
     let mut next: BTreeSet<Entry> = match (mode.update, mode.prune) {
         (true, false) => before.union(&current).cloned().collect(),
@@ -72,6 +73,34 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
         before.difference(&next).count(),
     )?;
     Ok(ExitStatus::Clean)
+}
+
+/// The entries of the baseline already there, in the current version's form. A version 1
+/// baseline's hashes cannot be converted without the secrets: each entry that matches a
+/// current finding is rehashed from it, the others (their secret is gone) are dropped, and
+/// the user is told.
+fn previous_entries(existing: Option<&Baseline>, next: &Baseline, found: &[Finding], filters: &crate::filter::Filters, err: &mut dyn Write) -> Result<BTreeSet<Entry>> {
+    let Some(old) = existing else { return Ok(BTreeSet::new()) };
+    if old.version() == next.version() {
+        return Ok(old.entries().cloned().collect());
+    }
+    let mut kept = BTreeSet::new();
+    let mut matched = BTreeSet::new();
+    for f in found {
+        let path = filters.repo_path(f);
+        if old.contains(&f.rule_id, &path, &f.secret) {
+            matched.insert(old.entry(&f.rule_id, &path, &f.secret));
+            kept.insert(next.entry(&f.rule_id, &path, &f.secret));
+        }
+    }
+    let dropped = old.entries().count() - matched.len();
+    writeln!(
+        err,
+        "leakguard: the baseline was version {}; its entries are rewritten as version {} ({dropped} whose finding is gone could not be carried over)",
+        old.version(),
+        next.version()
+    )?;
+    Ok(kept)
 }
 
 /// The matches in the tracked files as they are in the work tree.

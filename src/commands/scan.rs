@@ -45,6 +45,8 @@ pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Wr
         }
     }
     files::walk(&roots, &WalkOptions { no_ignore }, &visit);
+    // Ignore files hide whole folders; reports say whether they were honoured.
+    tally.lock().expect("the walk is over").summary.ignore_files = (!roots.is_empty()).then_some(!no_ignore);
 
     finish_tally(common, &setup.filters, tally, out, err)
 }
@@ -58,9 +60,10 @@ pub(super) fn finish_tally(
 ) -> Result<ExitStatus> {
     let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
     for message in &tally.errors {
-        writeln!(err, "leakguard: error: {message}")?;
+        // The message names a file: escaped, like every path a report prints.
+        writeln!(err, "leakguard: error: {}", crate::report::escape(message))?;
     }
-    let summary = Summary { scope: "", ..tally.summary };
+    let summary = Summary { scope: "", errors: tally.errors.len(), ..tally.summary };
     super::finish(common, filters, tally.matches, summary, !tally.errors.is_empty(), out)
 }
 

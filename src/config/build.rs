@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::{ConfigError, Loaded};
-use crate::rules::{check, Rule, RuleSet};
+use crate::rules::{check, Rule, RuleError, RuleSet, RuleSpec};
 
 /// Builds the rule set. Built-in rules carry their examples only `with_examples` (the `rules`
 /// command); a scan never reads them.
@@ -18,11 +18,13 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
     let at = |span: Range<usize>, message: String| ConfigError::at(&loaded.path, &loaded.text, span, message);
     let mut rules = if cfg.builtin { builtin()? } else { RuleSet::default() };
     let known: Vec<String> = rules.ids().map(str::to_string).collect();
+    // The id is not echoed (it may be a secret pasted in the wrong place); a near miss of a
+    // known id is named instead.
     let unknown = |id: &str| {
         let hint = super::error::did_you_mean(id, known.iter().map(String::as_str))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        format!("no rule `{id}`{hint}")
+        format!("no such rule{hint}")
     };
 
     for id in &cfg.disable {
@@ -44,10 +46,13 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
     for (index, custom) in cfg.custom.iter().enumerate() {
         let spec = custom.get_ref().clone();
         let id = spec.id.clone();
+        // Messages name the rule by its position and never quote its fields.
+        let name = format!("custom rule {}", index + 1);
+        let scrub = |message: &str| scrub(message, &spec);
         let regex_at = custom_rule_span(&loaded.text, index, "regex");
-        let mut rule = Rule::new(spec, origin.clone());
+        let mut rule = Rule::new(spec.clone(), origin.clone());
         if let Err(e) = rule.regex() {
-            return Err(at(regex_at, format!("custom rule `{id}`: {}", one_line(&regex_message(&e)))).into());
+            return Err(at(regex_at, format!("{name}: {}", scrub(&one_line(&regex_message(&e))))).into());
         }
         if let Some(tuning) = cfg.overrides.iter().find(|(k, _)| *k.get_ref() == id).map(|(_, v)| v) {
             apply(&mut rule, tuning);
@@ -56,13 +61,49 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
         if let Some(first) = failures.first() {
             let key = if first.starts_with("negative") { "negative_examples" } else { "examples" };
             let span = custom_rule_span(&loaded.text, index, key);
-            return Err(at(span, format!("custom rule `{id}`: {first}")).into());
+            return Err(at(span, format!("{name}: {}", scrub(first))).into());
         }
         if let Err(e) = rules.add(rule) {
-            return Err(at(custom_rule_span(&loaded.text, index, "id"), e.to_string()).into());
+            let message = match e {
+                RuleError::Duplicate { first, .. } => format!("{name}: its `id` is already used by a rule of {first}"),
+                RuleError::Invalid { msg, .. } => format!("{name}: {}", scrub(&msg)),
+                other => format!("{name}: {}", scrub(&other.to_string())),
+            };
+            return Err(at(custom_rule_span(&loaded.text, index, "id"), message).into());
         }
     }
     Ok(rules)
+}
+
+/// `message` with every field of `spec` it quotes replaced, so an error never echoes a value.
+fn scrub(message: &str, spec: &RuleSpec) -> String {
+    let mut values: Vec<&str> = vec![spec.id.as_ref(), spec.regex.as_ref()];
+    values.extend(spec.keywords.iter().map(|k| k.as_ref()));
+    values.extend(spec.examples.iter().map(String::as_str));
+    values.extend(spec.negative_examples.iter().map(String::as_str));
+    values.extend(spec.checksum.iter().map(|k| k.as_ref()));
+    values.extend(spec.path.iter().map(|k| k.as_ref()));
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    let mut out = message.to_string();
+    for value in values.into_iter().filter(|v| v.len() >= 3) {
+        out = out.replace(value, "(value)");
+    }
+    out
+}
+
+/// What a config changed in the rule set, for reports: rules turned off, rules tuned.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Effect {
+    pub rules_disabled: usize,
+    pub rules_tuned: usize,
+}
+
+pub fn effect(loaded: Option<&Loaded>) -> Effect {
+    let Some(loaded) = loaded else { return Effect::default() };
+    let cfg = &loaded.config.rules;
+    let rules_disabled = if cfg.builtin { cfg.disable.len() } else { RuleSet::builtin_for_scan().len() };
+    let rules_tuned = cfg.overrides.values().filter(|o| o.entropy.is_some() || o.severity.is_some()).count();
+    Effect { rules_disabled, rules_tuned }
 }
 
 fn regex_message(e: &crate::rules::RuleError) -> String {

@@ -13,8 +13,8 @@ use toml::Spanned;
 
 use crate::rules::{RuleSpec, Severity};
 
-pub use build::build;
-pub use error::ConfigError;
+pub use build::{build, effect, Effect};
+pub use error::{without_value, ConfigError};
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = ".leakguard.toml";

@@ -29,3 +29,9 @@ pub fn tracked_files() -> Result<(PathBuf, Vec<PathBuf>)> {
     files.dedup();
     Ok((root, files))
 }
+
+/// The git dir shared by all work trees of the repository around the current directory.
+pub fn common_dir() -> Option<PathBuf> {
+    let repo = Repository::open_from_env().ok()?;
+    Some(repo.commondir().to_path_buf())
+}
