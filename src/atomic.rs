@@ -56,6 +56,20 @@ impl Drop for Pending {
     }
 }
 
+/// Removes temporary files an earlier write to `target` left behind when it was killed.
+pub fn remove_stale(target: &Path) {
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else { return };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(".leakguard-tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// A new file beside `target`, named so that git never takes it for a hook.
 fn create_temp(target: &Path) -> io::Result<(PathBuf, File)> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
