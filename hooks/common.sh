@@ -35,7 +35,8 @@ shebang_shell() {
 # Runs one hook as git would: only when it is an executable file, with this hook's arguments
 # (and, for pre-push, the same refs on standard input). A chained shell script is run under
 # this hook's own path as $0, as if git had started it: tools such as husky take the hook's
-# name and their own folder from $0.
+# name and their own folder from $0. A symlink runs from its own path, so that resolving $0
+# still reaches the script it points to.
 run_hook() {
     file=$1 how=$2
     shift 2
@@ -45,7 +46,7 @@ run_hook() {
         return 0
     fi
     shell= opts=
-    if [ "$how" = chained ]; then shebang_shell "$file"; fi
+    if [ "$how" = chained ] && [ ! -L "$file" ]; then shebang_shell "$file"; fi
     if [ -n "${refs+set}" ]; then
         printf '%s' "$refs" | invoke "$file" "$@"
     else

@@ -25,6 +25,7 @@ pub struct Pending {
 
 impl Pending {
     pub fn new(target: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<Pending> {
+        remove_stale(target);
         let (temp, mut file) = create_temp(target)?;
         // From here on, dropping `pending` removes the temp file whatever fails next.
         let pending = Pending { temp, target: target.to_path_buf(), done: false };
@@ -57,7 +58,7 @@ impl Drop for Pending {
 }
 
 /// Removes temporary files an earlier write to `target` left behind when it was killed.
-pub fn remove_stale(target: &Path) {
+fn remove_stale(target: &Path) {
     let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else { return };
     let prefix = format!(".{}.", name.to_string_lossy());
     let Ok(entries) = fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else { return };

@@ -128,7 +128,6 @@ pub fn install(dir: &Path, binary: &Path, kind: Kind, global: bool) -> Result<Ou
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(kind.name());
     let (chained, legacy) = chained_paths(dir, kind);
-    atomic::remove_stale(&path);
     // Written and flushed first: if this fails, nothing has changed.
     let pending = atomic::Pending::new(&path, script(kind, binary, global).as_bytes(), Some(0o755))
         .with_context(|| format!("cannot write a new hook in {}; {} is unchanged", dir.display(), path.display()))?;

@@ -115,11 +115,14 @@ pub fn uninstall(hook: Hook, global: bool, err: &mut dyn Write) -> Result<ExitSt
 /// When the global hooks folder is our own and now empty, removes it and the config naming it.
 fn release_managed_dir(dir: &Path, err: &mut dyn Write) -> Result<()> {
     let managed = hook::managed_dir()?;
-    let same = |a: &Path, b: &Path| std::fs::canonicalize(a).ok().zip(std::fs::canonicalize(b).ok()).is_some_and(|(a, b)| a == b);
-    if !same(dir, &managed) {
+    let same = dir == managed || std::fs::canonicalize(dir).ok().zip(std::fs::canonicalize(&managed).ok()).is_some_and(|(a, b)| a == b);
+    if !same {
         return Ok(());
     }
-    let empty = std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()).unwrap_or(false);
+    let empty = match std::fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    };
     if !empty {
         return Ok(());
     }
