@@ -136,12 +136,29 @@ pub enum Command {
     Install {
         #[arg(long, value_enum, default_value_t = Hook::PreCommit)]
         hook: Hook,
+        /// Into the global hooks folder (core.hooksPath in the global git config, set to
+        /// leakguard's own folder when unset), for every repository.
+        #[arg(long)]
+        global: bool,
     },
     /// Remove the hook `install` wrote, restoring the hook it chained.
     Uninstall {
         #[arg(long, value_enum, default_value_t = Hook::PreCommit)]
         hook: Hook,
+        /// From the global hooks folder.
+        #[arg(long)]
+        global: bool,
     },
+    /// Entry point for the commit-msg hook: scans the message git is about to record (without
+    /// the lines git strips as comments).
+    #[command(name = "commit-msg")]
+    CommitMsg {
+        /// The message file git hands the hook.
+        file: PathBuf,
+    },
+    /// Answers an installed hook that checks it runs the real leakguard.
+    #[command(name = "hook-handshake", hide = true)]
+    HookHandshake { protocol: String },
     /// Scan git history: every blob reachable from any ref (or from RANGE...), each distinct
     /// blob once, each finding attributed to the commit that introduced it.
     History(HistoryArgs),
@@ -221,4 +238,5 @@ pub enum Color {
 pub enum Hook {
     PreCommit,
     PrePush,
+    CommitMsg,
 }

@@ -4,6 +4,7 @@
 //! Flow, one way: source -> chunks -> engine -> filters -> report. `commands` wires them; the
 //! library writes only to the writers it is handed.
 
+pub mod atomic;
 pub mod baseline;
 pub mod chunk;
 pub mod cli;

@@ -1,6 +1,7 @@
 //! One module per subcommand; the only place that wires sources, engine, filters and reports.
 
 mod baseline;
+mod commit_msg;
 mod history;
 mod init;
 mod install;
@@ -40,8 +41,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
             baseline::run(common, baseline::Mode { update, prune, history }, from_detect_secrets.as_deref(), err)
         }
         Command::Init { from_gitleaks, force } => init::run(common, from_gitleaks.as_deref(), force, out, err),
-        Command::Install { hook } => install::install(hook, err),
-        Command::Uninstall { hook } => install::uninstall(hook, err),
+        Command::Install { hook, global } => install::install(hook, global, err),
+        Command::Uninstall { hook, global } => install::uninstall(hook, global, err),
+        Command::CommitMsg { file } => commit_msg::run(common, &file, out),
+        Command::HookHandshake { protocol } => install::handshake(&protocol, out, err),
         Command::History(args) => history::run(common, &args, out, err),
         Command::Push { remote, url, max_blob_size } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
         Command::Merge { files } => merge::run(common, &files, out),

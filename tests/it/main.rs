@@ -15,3 +15,4 @@ mod push;
 mod sarif;
 mod corpus;
 mod trust_reports;
+mod trust_hooks;
