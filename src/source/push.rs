@@ -348,3 +348,29 @@ fn open() -> Result<gix::Repository> {
     let sync = gix::ThreadSafeRepository::discover_with_environment_overrides(".").context("not inside a git repository")?;
     Ok(sync.to_thread_local())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commits_come_after_their_parents() {
+        let id = |n: u8| ObjectId::from_bytes_or_panic(&[n; 20]);
+        // 1 <- 2 <- 4, 1 <- 3 <- 4 (a merge), 5 with a parent outside the push, 6 a root.
+        let graph: HashMap<ObjectId, Vec<ObjectId>> = [
+            (id(4), vec![id(2), id(3)]),
+            (id(3), vec![id(1)]),
+            (id(2), vec![id(1)]),
+            (id(1), vec![]),
+            (id(5), vec![id(9)]),
+            (id(6), vec![]),
+        ]
+        .into_iter()
+        .collect();
+        let order = oldest_first(&graph);
+        assert_eq!(order.len(), 6);
+        let at = |n: u8| order.iter().position(|&c| c == id(n)).expect("every commit is listed");
+        assert!(at(1) < at(2) && at(1) < at(3) && at(2) < at(4) && at(3) < at(4), "{order:?}");
+        assert_eq!(order, oldest_first(&graph), "the same order every run");
+    }
+}
