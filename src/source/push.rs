@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -171,12 +172,11 @@ fn tracking_tips(repo: &gix::Repository, name: &str) -> Result<Vec<ObjectId>> {
     Ok(tips)
 }
 
-/// Reads blobs into items, remembering within a commit the text of blobs read for their old
-/// side or for move detection.
+/// Reads blobs into items, remembering within a commit the texts move detection compared.
 struct Reader<'r> {
     repo: &'r gix::Repository,
     max_size: u64,
-    old_texts: HashMap<ObjectId, Option<Vec<u8>>>,
+    old_texts: HashMap<ObjectId, Option<Rc<[u8]>>>,
 }
 
 impl Reader<'_> {
@@ -195,7 +195,11 @@ impl Reader<'_> {
         }
         let chunk = Chunk::new(path.clone(), Cow::Owned(new), provenance.clone());
         let scope = match change.old {
-            Some(old) => self.text(old)?.map(|old| added::added_lines(&old, &chunk.bytes)),
+            Some(old) => match self.old_texts.get(&old) {
+                Some(text) => text.clone(),
+                None => self.read_text(old)?,
+            }
+            .map(|old| added::added_lines(&old, &chunk.bytes)),
             None => None,
         };
         let chunk = match scope {
@@ -205,20 +209,24 @@ impl Reader<'_> {
         Ok(Item { path, size, provenance, body: Body::Text(chunk) })
     }
 
-    /// A blob as the engine reads it, or `None` when it is binary or too large.
-    fn text(&mut self, id: ObjectId) -> Result<Option<Vec<u8>>> {
+    /// A blob as the engine reads it, kept for the commit's other comparisons.
+    fn text(&mut self, id: ObjectId) -> Result<Option<Rc<[u8]>>> {
         if let Some(text) = self.old_texts.get(&id) {
             return Ok(text.clone());
         }
-        let size = self.repo.find_header(id).with_context(|| format!("cannot read blob {id}"))?.size();
-        let text = if size > self.max_size {
-            None
-        } else {
-            let data = self.repo.find_object(id)?.detach().data;
-            (!is_binary(&data)).then(|| decoded(&data).into_owned())
-        };
+        let text = self.read_text(id)?;
         self.old_texts.insert(id, text.clone());
         Ok(text)
+    }
+
+    /// A blob as the engine reads it, or `None` when it is binary or too large.
+    fn read_text(&self, id: ObjectId) -> Result<Option<Rc<[u8]>>> {
+        let size = self.repo.find_header(id).with_context(|| format!("cannot read blob {id}"))?.size();
+        if size > self.max_size {
+            return Ok(None);
+        }
+        let data = self.repo.find_object(id)?.detach().data;
+        Ok((!is_binary(&data)).then(|| Rc::from(decoded(&data))))
     }
 }
 
