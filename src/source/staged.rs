@@ -11,6 +11,7 @@
 //! from the two blobs (read with git2), as `push` computes them: `added`.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -41,10 +42,13 @@ pub struct Pending {
     repo: Repository,
     root: PathBuf,
     git: Child,
+    only: HashSet<Vec<u8>>,
 }
 
 /// Starts reading the staged changes of the repository around the current directory. With
-/// `only`, just those paths (relative to the work-tree root, as git hands them to hooks).
+/// `only`, just those paths (relative to the work-tree root, as git hands them to hooks). The
+/// diff still spans the whole index, so a file moved to one of those paths is known as moved
+/// (the pre-commit framework names the new path only).
 pub fn start(only: &[PathBuf]) -> Result<Pending> {
     let repo = Repository::open_from_env().context("not inside a git repository")?;
     let Some(root) = repo.workdir().map(Path::to_path_buf) else {
@@ -55,8 +59,9 @@ pub fn start(only: &[PathBuf]) -> Result<Pending> {
             bail!("GIT_INDEX_FILE names {}, which does not exist", Path::new(&index).display());
         }
     }
-    let git = git_diff(&root, only)?;
-    Ok(Pending { repo, root, git })
+    let git = git_diff(&root)?;
+    let only = only.iter().map(|p| path_bytes(p)).collect();
+    Ok(Pending { repo, root, git, only })
 }
 
 impl Pending {
@@ -68,7 +73,7 @@ impl Pending {
     /// Waits for git and reads each changed file's blobs: one item per regular file the commit
     /// adds or changes (deletions, symlinks and submodules carry no text of their own).
     pub fn finish(self) -> Result<Vec<Item>> {
-        let Pending { repo, git, .. } = self;
+        let Pending { repo, git, only, .. } = self;
         let out = git.wait_with_output().context("cannot read git's output")?;
         if !out.status.success() {
             let cause = String::from_utf8_lossy(&out.stderr);
@@ -78,6 +83,9 @@ impl Pending {
         for change in parse_raw(&out.stdout)? {
             if !is_regular(change.new_mode) || is_zero(&change.new_blob) {
                 continue; // deleted, symlink, submodule, unmerged, or intent-to-add
+            }
+            if !only.is_empty() && !only.contains(&change.path) {
+                continue;
             }
             if change.new_blob == change.old_blob && is_regular(change.old_mode) {
                 continue; // moved unchanged, or only its mode changed: nothing added
@@ -126,12 +134,11 @@ fn blob<'r>(repo: &'r Repository, id: &str, path: &str) -> Result<git2::Blob<'r>
 /// given on the command line, where it beats the user's config: full ids (`core.abbrev`),
 /// renames found alike everywhere (`diff.renames`, `diff.renameLimit`), paths from the root
 /// (`diff.relative`), no order file (`diff.orderFile`, which fails when the file is missing).
-fn git_diff(root: &Path, only: &[PathBuf]) -> Result<Child> {
+fn git_diff(root: &Path) -> Result<Child> {
     let mut cmd = Command::new("git");
     cmd.current_dir(root)
-        .args(["--literal-pathspecs", "diff", "--cached", "-z", "--raw", "--no-abbrev", "-M", "-l1000", "--no-relative"])
-        .args(["-O/dev/null", "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules", "--"])
-        .args(only)
+        .args(["diff", "--cached", "-z", "--raw", "--no-abbrev", "-M", "-l1000", "--no-relative"])
+        .args(["-O/dev/null", "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -169,6 +176,15 @@ pub fn parse_raw(raw: &[u8]) -> Result<Vec<RawChange>> {
         });
     }
     Ok(changes)
+}
+
+/// A path as git prints it: its bytes, `/`-separated.
+fn path_bytes(path: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().replace('\\', "/").into_bytes();
+    bytes.strip_prefix(b"./").map(<[u8]>::to_vec).unwrap_or(bytes)
 }
 
 /// A regular file (executable or not); not a symlink, submodule or missing side.

@@ -392,3 +392,31 @@ fn remote_head(repo: &TestRepo, remote: &Path, branch: &str) -> Option<String> {
         .expect("git");
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
+
+/// The pre-commit framework names only the new path of a moved file (and only the files its
+/// config selects): the move is still known, and only the named files are judged.
+#[test]
+fn issue13_framework_commit_knows_a_move_and_judges_only_the_named_files() {
+    let repo = TestRepo::new();
+    let body = |line5: &str| -> String {
+        (1..=30).map(|i| if i == 5 { format!("{line5}\n") } else { format!("v{i} = {i}\n") }).collect::<String>()
+            + &format!("OLD = \"{}\"\n", token(10))
+    };
+    repo.commit_files(&[("old.py", &body("v5 = 5"))], "legacy token");
+    repo.git(&["mv", "old.py", "new.py"]);
+    repo.write("new.py", body("v5 = 'five'"));
+    repo.write("excluded.py", format!("T = \"{}\"\n", token(11)));
+    repo.git(&["add", "-A"]);
+    let index = repo.path().join(".git/index");
+    let run =
+        || repo.command(leakguard_bin()).args(["pre-commit", "new.py"]).env("GIT_INDEX_FILE", &index).output().expect("run leakguard");
+    let out = run();
+    assert_eq!(out.status.code(), Some(0), "the old token only moved; excluded.py is not named:\n{}", text(&out));
+
+    repo.write("new.py", body(&format!("NEW = \"{}\"", token(12))));
+    repo.git(&["add", "new.py"]);
+    let out = run();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report = text(&out);
+    assert!(report.contains("new.py:5:") && !report.contains("new.py:31:") && !report.contains("excluded.py"), "{report}");
+}
