@@ -113,12 +113,13 @@ const SAMPLE: usize = 8000;
 /// a file must not hide the token below it.
 pub fn is_binary(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(SAMPLE)];
-    if memchr::memchr(0, sample).is_none() || utf16_layout(bytes).is_some() {
+    if memchr::memchr(0, sample).is_none() {
         return false;
     }
-    let control = sample.iter().filter(|&&b| is_control(b)).count();
-    // Random bytes hold about 11% control bytes, text almost none.
-    control * 32 > sample.len()
+    // Random bytes hold about 11% control bytes, text almost none (UTF-16 aside).
+    let limit = sample.len() / 32;
+    let mostly_control = sample.iter().filter(|&&b| is_control(b)).take(limit + 1).count() > limit;
+    mostly_control && utf16_layout(bytes).is_none()
 }
 
 /// A byte that no text file holds (tab, line endings, form feed and escape are text).
@@ -152,9 +153,11 @@ fn utf16_without_bom(sample: &[u8]) -> Option<bool> {
     if units < 2 || memchr::memchr(0, sample).is_none() {
         return None;
     }
-    let pairs = || sample.chunks_exact(2);
-    let low_zero = pairs().filter(|p| p[0] == 0 && p[1] != 0).count();
-    let high_zero = pairs().filter(|p| p[1] == 0 && p[0] != 0).count();
+    let (mut low_zero, mut high_zero) = (0, 0);
+    for pair in sample.chunks_exact(2) {
+        low_zero += usize::from(pair[0] == 0 && pair[1] != 0);
+        high_zero += usize::from(pair[1] == 0 && pair[0] != 0);
+    }
     let little = high_zero >= low_zero;
     if high_zero.max(low_zero) * 4 < units {
         return None;

@@ -33,13 +33,7 @@ pub struct Update {
 
 /// Parses `<local ref> <local sha> <remote ref> <remote sha>` lines; blank lines are ignored.
 pub fn parse(input: &str) -> Result<Vec<Update>> {
-    let zero = |sha: &str| {
-        if sha.bytes().all(|b| b == b'0') {
-            None
-        } else {
-            Some(sha.to_string())
-        }
-    };
+    let zero = |sha: &str| if sha.bytes().all(|b| b == b'0') { None } else { Some(sha.to_string()) };
     let mut updates = Vec::new();
     for line in input.lines().filter(|l| !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -162,9 +156,7 @@ fn tracking_tips(repo: &gix::Repository, name: &str) -> Result<Vec<ObjectId>> {
         if !full.starts_with(&prefix) || nested.iter().any(|n| full.starts_with(n)) {
             continue;
         }
-        let Ok(id) = reference.peel_to_id() else {
-            continue;
-        };
+        let Ok(id) = reference.peel_to_id() else { continue };
         if let Ok(commit) = id.object().and_then(|o| o.peel_to_commit()) {
             tips.push(commit.id);
         }
@@ -265,14 +257,10 @@ impl Diff {
             return Ok(());
         }
         for i in arrived {
-            let Some(new) = reader.text(self.changes[i].new)? else {
-                continue;
-            };
+            let Some(new) = reader.text(self.changes[i].new)? else { continue };
             let mut best = (49, None);
             for &source in &self.removed {
-                let Some(old) = reader.text(source)? else {
-                    continue;
-                };
+                let Some(old) = reader.text(source)? else { continue };
                 // Lines shared can be no more than the shorter text holds.
                 if old.len().min(new.len()) * 2 < old.len().max(new.len()) {
                     continue;
