@@ -16,3 +16,4 @@ mod sarif;
 mod corpus;
 mod trust_reports;
 mod trust_hooks;
+mod trust_sources;
