@@ -131,7 +131,12 @@ fn write_report(common: &Common, out: &mut dyn Write, write: &mut dyn FnMut(&mut
             write(&mut file)?;
             file.flush().with_context(|| format!("cannot write the report to {}", path.display()))?;
         }
-        None => write(out)?,
+        None => {
+            // One write per finding line would be a system call each: buffer, then flush.
+            let mut out = BufWriter::new(out);
+            write(&mut out)?;
+            out.flush()?;
+        }
     }
     Ok(())
 }
