@@ -49,6 +49,10 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
         let spec = custom.get_ref().clone();
         let id = spec.id.clone();
         let mut rule = Rule::new(spec, origin.clone());
+        if let Err(e) = crate::rules::check_cost(&rule.spec.regex) {
+            let regex_at = custom_rule_span(&loaded.text, index, "regex");
+            return Err(at(regex_at, format!("custom rule `{id}`: regex too costly: {e}")).into());
+        }
         if let Err(e) = rule.regex() {
             // Found only now: parsing the file again for each rule would make loading quadratic.
             let regex_at = custom_rule_span(&loaded.text, index, "regex");

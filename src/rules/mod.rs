@@ -322,6 +322,35 @@ fn rule_match(caps: &Captures) -> Option<RuleMatch> {
 /// 62 KiB; a test checks they all fit.
 pub const NFA_SIZE_LIMIT: usize = 256 * 1024;
 
+/// The largest count a custom rule's counted repetition may have (`{N}`, `{N,M}`, `{N,}`);
+/// the built-in rules go to 600. A search costs (window length) x (states the NFA has live),
+/// and `(?s).{N}` keeps N of them live at every byte.
+pub const MAX_REPEAT: u32 = 1000;
+
+/// Refuses a pattern whose search cost per byte would be out of bounds: a counted repetition
+/// over `MAX_REPEAT`. (The NFA size limit catches the rest when the regex compiles.) The
+/// message names the limit, never the pattern's text.
+pub fn check_cost(pattern: &str) -> Result<(), String> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn largest(hir: &Hir) -> u32 {
+        match hir.kind() {
+            HirKind::Repetition(r) => r.max.unwrap_or(r.min).max(largest(&r.sub)),
+            HirKind::Capture(c) => largest(&c.sub),
+            HirKind::Concat(all) | HirKind::Alternation(all) => all.iter().map(largest).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    // A pattern that does not parse is reported by the compiler, with its position.
+    let Ok(hir) = syntax::parse_with(pattern, &quick_syntax()) else { return Ok(()) };
+    let count = largest(&hir);
+    if count > MAX_REPEAT {
+        return Err(format!(
+            "a counted repetition of {count} is over the limit of {MAX_REPEAT}, which bounds the cost of a search"
+        ));
+    }
+    Ok(())
+}
+
 /// ASCII classes (secrets are ASCII, and Unicode-aware `\w`, `\s` and `(?i)` compile to
 /// automata many times larger), and bytes (files may not be UTF-8).
 fn quick_syntax() -> syntax::Config {
@@ -562,9 +591,16 @@ mod tests {
     #[test]
     fn size_limit_keeps_builtins_and_refuses_runaway_patterns() {
         for rule in RuleSet::builtin_for_scan().rules().iter().filter(|r| !r.spec.regex.is_empty()) {
+            assert!(check_cost(&rule.spec.regex).is_ok(), "{}", rule.id());
             for bulk in [false, true] {
                 assert!(RuleRegex::new(&rule.spec.regex, bulk).is_ok(), "{} (bulk: {bulk})", rule.id());
             }
+        }
+        for pattern in ["a{1001}", "x(?:ab{2000})?", "[a-z]{5,1001}"] {
+            assert!(check_cost(pattern).unwrap_err().contains("limit of 1000"), "{pattern}");
+        }
+        for pattern in ["a{1000}", "[a-z]+", "x{2,}"] {
+            assert!(check_cost(pattern).is_ok(), "{pattern}");
         }
         for pattern in ["a{100000}", "(?s).{20000}!", "[a-z]{20000}"] {
             for bulk in [false, true] {
