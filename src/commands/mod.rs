@@ -39,7 +39,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Uninstall { hook } => install::uninstall(hook, err),
         Command::History(args) => history::run(common, &args, out, err),
         Command::Push { remote, url, max_blob_size } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
-        Command::Merge { files } => merge::run(common, &files, out),
+        Command::Merge { files } => merge::run(common, &files, out, err),
         Command::Rules { command } => rules::run(common, command, out),
     }
 }

@@ -1,13 +1,17 @@
 //! `leakguard push [REMOTE URL]`: the pre-push hook. Reads the refs being pushed on stdin and
-//! scans the lines the pushed commits add, each against its first parent.
+//! scans the lines the pushed commits add, each against its first parent, and their messages.
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
+use crate::chunk::{Chunk, CommitInfo, Provenance};
 use crate::cli::Common;
 use crate::engine::Engine;
 use crate::report::Summary;
+use crate::source::history::MESSAGE_PATH;
 use crate::source::{push, Skip};
 use crate::ExitStatus;
 
@@ -25,12 +29,33 @@ pub fn run(common: &Common, _remote: Option<&str>, _url: Option<&str>, max_blob_
     let engine = Engine::new(&setup.rules);
     let mut matches = Vec::new();
     let mut failure = None;
-    let pushed = push::read(&updates, max_blob_size, &mut |chunk| match engine.scan(&chunk) {
-        Ok(found) => matches.extend(found),
-        Err(e) => failure = Some(format!("{}: {e}", chunk.path)),
+    // The pushed commits met in the chunks, oldest first, for their messages.
+    let mut commits: Vec<Arc<CommitInfo>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let pushed = push::read(&updates, max_blob_size, &mut |chunk| {
+        if let Provenance::Commit(info) = &chunk.provenance {
+            if seen.insert(info.id.clone()) {
+                commits.push(info.clone());
+            }
+        }
+        match engine.scan(&chunk) {
+            Ok(found) => matches.extend(found),
+            Err(e) => failure = Some(format!("{}: {e}", chunk.path)),
+        }
     })?;
+    // Each pushed commit's whole message, as `history` scans it.
+    for info in &commits {
+        let chunk = Chunk::new(MESSAGE_PATH.to_string(), Cow::Owned(info.message.clone().into_bytes()), Provenance::Commit(info.clone()));
+        match engine.scan(&chunk) {
+            Ok(found) => matches.extend(found),
+            Err(e) => failure = Some(format!("{MESSAGE_PATH} of {}: {e}", info.id)),
+        }
+    }
     if let Some(message) = failure {
         anyhow::bail!(message);
+    }
+    if !common.no_redact {
+        super::history::redact_subjects(&engine, &mut matches);
     }
     let count = |kind| pushed.skipped.iter().filter(|k| **k == kind).count();
     let summary = Summary {

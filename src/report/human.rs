@@ -29,7 +29,10 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
     for finding in findings {
         write_finding(out, finding, options, &p)?;
     }
-    if findings.is_empty() && summary.silent_when_clean {
+    if let Some(why) = &summary.partial {
+        writeln!(out, "leakguard: PARTIAL SCAN, not everything was scanned: {why}")?;
+    }
+    if findings.is_empty() && summary.silent_when_clean && summary.partial.is_none() {
         return Ok(());
     }
     writeln!(out, "{}", summary_line(findings, summary))

@@ -43,19 +43,31 @@ struct Record<'a> {
     commit_seq: Option<u32>,
 }
 
-pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io::Result<()> {
-    let records: Vec<Record<'_>> = findings.iter().map(|f| record(f, options)).collect();
+pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options, partial: Option<&str>) -> io::Result<()> {
+    let mut records: Vec<serde_json::Value> =
+        findings.iter().map(|f| serde_json::to_value(record(f, options))).collect::<Result<_, _>>()?;
+    records.extend(partial.map(partial_record));
     serde_json::to_writer_pretty(&mut *out, &records)?;
     writeln!(out)
 }
 
 /// One compact object per line, written as it goes.
-pub fn write_lines(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io::Result<()> {
+pub fn write_lines(out: &mut dyn Write, findings: &[Finding], options: &Options, partial: Option<&str>) -> io::Result<()> {
     for finding in findings {
         serde_json::to_writer(&mut *out, &record(finding, options))?;
         writeln!(out)?;
     }
+    if let Some(why) = partial {
+        serde_json::to_writer(&mut *out, &partial_record(why))?;
+        writeln!(out)?;
+    }
     Ok(())
+}
+
+/// The last record of a scan that stopped early: not a finding (no `rule_id`), so a consumer
+/// that reads findings notices it, and `merge` carries it on.
+pub fn partial_record(why: &str) -> serde_json::Value {
+    serde_json::json!({ "partial": true, "reason": why })
 }
 
 fn record<'a>(f: &'a Finding, options: &Options) -> Record<'a> {

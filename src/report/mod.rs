@@ -7,6 +7,7 @@ mod sarif;
 use std::io::{self, Write};
 
 use crate::finding::Finding;
+pub use json::partial_record;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -42,15 +43,17 @@ pub struct Summary {
     pub baselined: usize,
     /// Say nothing when there is nothing to say (a clean commit goes through unnoticed).
     pub silent_when_clean: bool,
+    /// Why the scan stopped before the end (`history --timeout`): every format says so.
+    pub partial: Option<String>,
 }
 
 /// Writes `findings` (already in report order) in the chosen format.
 pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
     match options.format {
         Format::Human => human::write(out, findings, summary, options),
-        Format::Json => json::write(out, findings, options),
-        Format::Jsonl => json::write_lines(out, findings, options),
-        Format::Sarif => sarif::write(out, findings, options),
+        Format::Json => json::write(out, findings, options, summary.partial.as_deref()),
+        Format::Jsonl => json::write_lines(out, findings, options, summary.partial.as_deref()),
+        Format::Sarif => sarif::write(out, findings, options, summary.partial.as_deref()),
     }
 }
 

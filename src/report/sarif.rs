@@ -15,7 +15,7 @@ use crate::rules::Severity;
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options, partial: Option<&str>) -> io::Result<()> {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
     for f in findings {
@@ -39,6 +39,15 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io
             "results": results,
         }],
     });
+    let mut report = report;
+    if let Some(why) = partial {
+        // A scan that stopped early did not execute successfully, whatever it found.
+        report["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": [{ "level": "error", "message": { "text": format!("the scan is partial: {why}") } }],
+        }]);
+        report["runs"][0]["properties"] = json!({ "partial": true });
+    }
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
 }
