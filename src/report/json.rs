@@ -44,9 +44,15 @@ struct Record<'a> {
 }
 
 pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options, partial: Option<&str>) -> io::Result<()> {
-    let mut records: Vec<serde_json::Value> =
-        findings.iter().map(|f| serde_json::to_value(record(f, options))).collect::<Result<_, _>>()?;
-    records.extend(partial.map(partial_record));
+    // Untagged: findings keep their field order; the partial record, if any, comes last.
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Item<'a> {
+        Finding(Record<'a>),
+        Partial(serde_json::Value),
+    }
+    let mut records: Vec<Item<'_>> = findings.iter().map(|f| Item::Finding(record(f, options))).collect();
+    records.extend(partial.map(|why| Item::Partial(partial_record(why))));
     serde_json::to_writer_pretty(&mut *out, &records)?;
     writeln!(out)
 }
