@@ -136,15 +136,24 @@ const SHORT_SECRET: usize = 1024;
 struct Neighbours<'a> {
     all: &'a [Candidate],
     starts: Vec<usize>,
-    /// Indices of the candidates whose secret is longer than `SHORT_SECRET`.
+    /// Indices of the candidates whose secret is longer than `SHORT_SECRET`, and for each the
+    /// furthest end of a long secret up to it, so a search back can stop early.
     long: Vec<usize>,
+    reach: Vec<usize>,
 }
 
 impl<'a> Neighbours<'a> {
     fn new(all: &'a [Candidate]) -> Neighbours<'a> {
         debug_assert!(all.windows(2).all(|w| w[0].secret.start <= w[1].secret.start), "candidates sorted by start");
-        let long = (0..all.len()).filter(|&i| all[i].secret.len() > SHORT_SECRET).collect();
-        Neighbours { all, starts: all.iter().map(|c| c.secret.start).collect(), long }
+        let long: Vec<usize> = (0..all.len()).filter(|&i| all[i].secret.len() > SHORT_SECRET).collect();
+        let reach = long
+            .iter()
+            .scan(0, |furthest, &i| {
+                *furthest = all[i].secret.end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
+        Neighbours { all, starts: all.iter().map(|c| c.secret.start).collect(), long, reach }
     }
 
     /// The candidates whose secret overlaps `range`, in start order.
@@ -152,7 +161,8 @@ impl<'a> Neighbours<'a> {
         let from = self.starts.partition_point(|&s| s < range.start.saturating_sub(SHORT_SECRET));
         let to = self.starts.partition_point(|&s| s < range.end);
         let mut picked: Vec<usize> = (from..to).filter(|&i| self.all[i].secret.len() <= SHORT_SECRET).collect();
-        picked.extend(self.long.iter().copied().filter(|&i| self.all[i].secret.start < range.end));
+        let before = self.long.partition_point(|&i| self.all[i].secret.start < range.end);
+        picked.extend((0..before).rev().take_while(|&k| self.reach[k] > range.start).map(|k| self.long[k]));
         picked.sort_unstable();
         let all = self.all;
         picked.into_iter().map(move |i| &all[i]).filter(move |c| c.secret.end > range.start && c.secret.start < range.end)
