@@ -49,8 +49,8 @@ fn parse_duration(text: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(seconds).map_err(|_| anyhow::anyhow!("--timeout {text}: out of range"))
 }
 
-/// Masks, in the commit subjects the findings carry, whatever the rules find there: reports
-/// print subjects, and a token pasted in one must not show in the report.
+/// Masks, in the commit subjects (and author names) the findings carry, whatever the rules
+/// find there: reports print them, and a token pasted in one must not show in the report.
 pub(super) fn redact_subjects(engine: &Engine<'_>, findings: &mut [Finding]) {
     let mut done: HashMap<String, Arc<CommitInfo>> = HashMap::new();
     for f in findings.iter_mut() {
@@ -58,9 +58,15 @@ pub(super) fn redact_subjects(engine: &Engine<'_>, findings: &mut [Finding]) {
         let clean = match done.get(&info.id) {
             Some(clean) => clean.clone(),
             None => {
-                let clean = match masked(engine, &info.summary) {
-                    Some(summary) => Arc::new(CommitInfo { summary, ..(**info).clone() }),
-                    None => info.clone(),
+                // Author names are printed too, and are free text as much as subjects are.
+                let (summary, author) = (masked(engine, &info.summary), masked(engine, &info.author));
+                let clean = match (summary, author) {
+                    (None, None) => info.clone(),
+                    (summary, author) => Arc::new(CommitInfo {
+                        summary: summary.unwrap_or_else(|| info.summary.clone()),
+                        author: author.unwrap_or_else(|| info.author.clone()),
+                        ..(**info).clone()
+                    }),
                 };
                 done.insert(info.id.clone(), clean.clone());
                 clean

@@ -72,7 +72,7 @@ pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write, err: &mut dy
     Ok(super::status(partial.is_some(), blocking))
 }
 
-/// Masks the secrets the rules find in each record's commit subject: a report written with
+/// Masks the secrets the rules find in each record's commit subject and author: a report written with
 /// `--no-redact`, merged without it, must not show a token pasted in a subject.
 fn redact_summaries(common: &Common, records: &mut [Value]) -> Result<()> {
     let root = super::root()?;
@@ -81,10 +81,12 @@ fn redact_summaries(common: &Common, records: &mut [Value]) -> Result<()> {
     let engine = crate::engine::Engine::new(&rules);
     let mut done: HashMap<String, Option<String>> = HashMap::new();
     for r in records.iter_mut() {
-        let Some(summary) = r["summary"].as_str().map(str::to_string) else { continue };
-        let masked = done.entry(summary.clone()).or_insert_with(|| super::history::masked(&engine, &summary));
-        if let Some(masked) = masked {
-            r["summary"] = Value::String(masked.clone());
+        for field in ["summary", "author"] {
+            let Some(value) = r[field].as_str().map(str::to_string) else { continue };
+            let masked = done.entry(value.clone()).or_insert_with(|| super::history::masked(&engine, &value));
+            if let Some(masked) = masked {
+                r[field] = Value::String(masked.clone());
+            }
         }
     }
     Ok(())
