@@ -194,3 +194,27 @@ fn a_named_path_that_cannot_be_read_as_a_stream_is_an_error() {
     let out = repo.leakguard(&["scan", socket.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+/// A config of many custom rules loads (each is checked once, not against every other), its
+/// last rule runs, and a duplicate id is reported at its own line.
+#[test]
+fn many_custom_rules_load_and_a_duplicate_is_reported_where_it_is() {
+    let repo = TestRepo::new();
+    let rule = |i: usize| {
+        format!("\n[[rules.custom]]\nid = \"team-{i}\"\ndescription = \"team token {i}\"\nkeywords = [\"tm{i}_\"]\nregex = '''tm{i}_[A-Za-z0-9]{{24}}'''\n")
+    };
+    let mut config: String = (0..1000).map(rule).collect();
+    repo.write("many.toml", &config);
+    repo.write("a.txt", "key = tm999_Rb8vX2qLmZ4kP2xW9rT5vB8n\n");
+    let out = repo.leakguard(&["scan", "a.txt", "--config", "many.toml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(stdout(&out).contains("team-999"), "{}", text(&out));
+
+    config.push_str(&rule(3));
+    repo.write("many.toml", &config);
+    let out = repo.leakguard(&["scan", "a.txt", "--config", "many.toml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let line = config.lines().count() - 3;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("many.toml:{line}:")) && err.contains("`team-3`"), "line {line}: {err}");
+}
