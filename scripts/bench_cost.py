@@ -100,7 +100,7 @@ def bench_rules(binary, counts, work, e):
 
 def bench_regex(binary, work, e):
     print("costly custom regexes on a 200 KB line, `leakguard scan`:")
-    for name, regex in [("a{100000}", "a{100000}"), ("(?s).{20000}!", "(?s).{20000}!"), ("(?s).{2000}!", "(?s).{2000}!"), ("(?s).{6000}!", "(?s).{6000}!"), ("(a|aa)*b", "(a|aa)*b")]:
+    for name, regex in [("a{100000}", "a{100000}"), ("(?s).{20000}!", "(?s).{20000}!"), ("(?s).{1000}!", "(?s).{1000}!"), ("(?s).{200}!", "(?s).{200}!"), ("(a|aa)*b", "(a|aa)*b")]:
         d = os.path.join(work, "regex-" + str(abs(hash(name))))
         os.makedirs(d)
         with open(os.path.join(d, "rules.toml"), "w") as f:
