@@ -48,10 +48,10 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options, parti
     #[derive(Serialize)]
     #[serde(untagged)]
     enum Item<'a> {
-        Finding(Record<'a>),
+        Finding(Box<Record<'a>>),
         Partial(serde_json::Value),
     }
-    let mut records: Vec<Item<'_>> = findings.iter().map(|f| Item::Finding(record(f, options))).collect();
+    let mut records: Vec<Item<'_>> = findings.iter().map(|f| Item::Finding(Box::new(record(f, options)))).collect();
     records.extend(partial.map(|why| Item::Partial(partial_record(why))));
     serde_json::to_writer_pretty(&mut *out, &records)?;
     writeln!(out)

@@ -189,7 +189,7 @@ impl Rule {
             })
             .as_ref()
             .map_err(|msg| RuleError::Regex { id: self.spec.id.to_string(), msg: format!("path: {msg}") })?;
-        Ok(compiled.as_ref().map_or(true, |re| re.is_match(path)))
+        Ok(compiled.as_ref().is_none_or(|re| re.is_match(path)))
     }
 }
 
