@@ -29,7 +29,9 @@ pub fn run(common: &Common, _remote: Option<&str>, _url: Option<&str>, max_blob_
     let engine = Engine::new(&setup.rules);
     let mut matches = Vec::new();
     let mut failure = None;
-    // The pushed commits met in the chunks, oldest first, for their messages.
+    // The pushed commits met in the chunks, oldest first, for their messages. A commit that
+    // changes no text file yields no chunk: once `push::Pushed` lists every pushed commit
+    // (`commits`), scan those messages instead.
     let mut commits: Vec<Arc<CommitInfo>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let pushed = push::read(&updates, max_blob_size, &mut |chunk| {
