@@ -27,6 +27,8 @@ pub struct CommitInfo {
     pub date: String,
     /// First line of the message.
     pub summary: String,
+    /// The whole message, for scanning; reports show only `summary`.
+    pub message: String,
     /// Position in the oldest-first walk (parents before children); `merge` keeps the earliest
     /// introduction of a secret across shards with it.
     pub seq: u32,

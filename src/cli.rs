@@ -205,6 +205,10 @@ pub struct HistoryArgs {
     /// Print counters (commits, blobs seen, scanned, skipped, bytes) on standard error.
     #[arg(long)]
     pub stats: bool,
+    /// Stop after DURATION (`30s`, `5m`, `1h`): report what was found, say the scan is
+    /// partial, and exit 2.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -159,6 +159,7 @@ fn history_findings(setup: &super::Setup, common: &Common, err: &mut dyn Write) 
         max_blob_size: crate::source::MAX_FILE_SIZE,
         shard: None,
         stats: false,
+        timeout: None,
     };
     let scanned = super::history::collect(setup, &args, common.quiet, err)?;
     if scanned.failed {

@@ -14,23 +14,31 @@ use serde_json::{json, Value};
 use crate::cli::{Common, Format};
 use crate::ExitStatus;
 
-pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write) -> Result<ExitStatus> {
+pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     if !matches!(common.format, Format::Json | Format::Jsonl | Format::Human) {
         bail!("merge writes JSON or JSON lines; --format sarif needs the findings themselves, so scan again");
     }
     let mut records = Vec::new();
     let mut summary = Value::Null;
     let mut without_summary = 0;
+    let mut partial = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
         let report = parse(&text).with_context(|| format!("{}: not a leakguard JSON report", file.display()))?;
         records.extend(report.findings);
+        // A report of a scan that stopped early makes the merged report partial too.
+        if let Some(s) = report.summary.as_ref().filter(|s| s["partial"] == true) {
+            partial.push(format!("{}: {}", file.display(), text_of(s, "partial_reason")));
+        }
         match report.summary {
             Some(s) => add(&mut summary, s),
             None => without_summary += 1,
         }
     }
-    let key = |r: &Value| (text(r, "rule_id"), text(r, "fingerprint"), text(r, "file"));
+    if !common.no_redact {
+        redact_summaries(common, &mut records)?;
+    }
+    let key = |r: &Value| (text_of(r, "rule_id"), text_of(r, "fingerprint"), text_of(r, "file"));
     let mut earliest: HashMap<(String, String, String), u64> = HashMap::new();
     for r in &records {
         if let Some(seq) = r["commit_seq"].as_u64() {
@@ -45,7 +53,7 @@ pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write) -> Result<Ex
             continue;
         }
         let n = |field: &str| r[field].as_u64().unwrap_or(0);
-        let sort = (text(&r, "file"), n("line"), n("column"), n("end_line"), n("end_column"), text(&r, "rule_id"), text(&r, "commit"));
+        let sort = (text_of(&r, "file"), n("line"), n("column"), n("end_line"), n("end_column"), text_of(&r, "rule_id"), text_of(&r, "commit"));
         kept.entry(sort).or_insert(r);
     }
     let blocking = kept.values().any(|r| r["severity"] == "block");
@@ -57,6 +65,14 @@ pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write) -> Result<Ex
     summary["blocking"] = json!(kept.iter().filter(|r| r["severity"] == "block").count());
     summary["reports_merged"] = json!(files.len());
     summary["reports_without_summary"] = json!(without_summary);
+    let partial = (!partial.is_empty()).then(|| partial.join("; "));
+    summary["partial"] = json!(partial.is_some());
+    match &partial {
+        Some(why) => summary["partial_reason"] = json!(why),
+        None => {
+            summary.as_object_mut().map(|o| o.remove("partial_reason"));
+        }
+    }
     super::write_report(common, out, &mut |w| {
         if common.format == Format::Jsonl {
             for r in &kept {
@@ -72,7 +88,30 @@ pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write) -> Result<Ex
         }
         Ok(())
     })?;
-    Ok(super::status(false, blocking))
+    if let Some(why) = &partial {
+        writeln!(err, "leakguard: error: the merged report is partial: {why}")?;
+    }
+    Ok(super::status(partial.is_some(), blocking))
+}
+
+/// Masks the secrets the rules find in each record's commit subject and author: a report written with
+/// `--no-redact`, merged without it, must not show a token pasted in a subject.
+fn redact_summaries(common: &Common, records: &mut [Value]) -> Result<()> {
+    let root = super::root()?;
+    let loaded = crate::config::load(common.config.as_deref(), &root)?;
+    let rules = crate::config::build(loaded.as_ref(), false)?;
+    let engine = crate::engine::Engine::new(&rules);
+    let mut done: HashMap<String, Option<String>> = HashMap::new();
+    for r in records.iter_mut() {
+        for field in ["summary", "author"] {
+            let Some(value) = r[field].as_str().map(str::to_string) else { continue };
+            let masked = done.entry(value.clone()).or_insert_with(|| super::history::masked(&engine, &value));
+            if let Some(masked) = masked {
+                r[field] = Value::String(masked.clone());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// File, line, column, end line, end column, rule, commit.
@@ -144,6 +183,6 @@ fn add(sum: &mut Value, more: Value) {
     }
 }
 
-fn text(record: &Value, field: &str) -> String {
+fn text_of(record: &Value, field: &str) -> String {
     record[field].as_str().unwrap_or_default().to_string()
 }

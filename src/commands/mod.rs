@@ -47,7 +47,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::HookHandshake { protocol } => install::handshake(&protocol, out, err),
         Command::History(args) => history::run(common, &args, out, err),
         Command::Push { remote, url, max_blob_size } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
-        Command::Merge { files } => merge::run(common, &files, out),
+        Command::Merge { files } => merge::run(common, &files, out, err),
         Command::Rules { command } => rules::run(common, command, out),
     }
 }
@@ -166,7 +166,12 @@ fn write_report(common: &Common, out: &mut dyn Write, write: &mut dyn FnMut(&mut
             write(&mut file)?;
             file.flush().with_context(|| format!("cannot write the report to {}", path.display()))?;
         }
-        None => write(out)?,
+        None => {
+            // One write per finding line would be a system call each: buffer, then flush.
+            let mut out = BufWriter::new(out);
+            write(&mut out)?;
+            out.flush()?;
+        }
     }
     Ok(())
 }

@@ -1,13 +1,16 @@
 //! `leakguard push [REMOTE URL]`: the pre-push hook. Reads the refs being pushed on stdin and
-//! scans the lines the pushed commits add, each against its first parent.
+//! scans the lines the pushed commits add, each against its first parent, and their messages.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Read, Write};
 
 use anyhow::{bail, Context, Result};
 
 use super::staged::Tally;
+use crate::chunk::{Chunk, Provenance};
 use crate::cli::Common;
 use crate::engine::Engine;
+use crate::source::history::MESSAGE_PATH;
 use crate::source::push;
 use crate::ExitStatus;
 
@@ -22,13 +25,22 @@ pub fn run(common: &Common, remote: Option<&str>, _url: Option<&str>, max_blob_s
     let mut tally = Tally::new("pushed ");
     tally.summary.size_limit = Some(max_blob_size);
     let mut failure = None;
-    push::read(&updates, remote.as_deref(), max_blob_size, &mut |item| {
+    let pushed = push::read(&updates, remote.as_deref(), max_blob_size, &mut |item| {
         if failure.is_none() {
             failure = tally.scan(&engine, &item).err();
         }
     })?;
     if let Some(error) = failure {
         return Err(error);
+    }
+    // Each pushed commit's whole message, as `history` scans it.
+    for info in &pushed.commits {
+        let chunk = Chunk::new(MESSAGE_PATH.to_string(), Cow::Owned(info.message.clone().into_bytes()), Provenance::Commit(info.clone()));
+        let found = engine.scan(&chunk).with_context(|| format!("{MESSAGE_PATH} of {}", info.id))?;
+        tally.matches.extend(found);
+    }
+    if !common.no_redact {
+        super::history::redact_subjects(&engine, &mut tally.matches);
     }
     super::finish(common, &setup.filters, tally.matches, tally.summary, false, out)
 }

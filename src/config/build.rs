@@ -1,6 +1,7 @@
 //! Turns a config into the rule set of a run: built-ins (or not), minus disabled rules, with
 //! overrides applied and custom rules added, each custom rule proven by its own examples.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::{ConfigError, Loaded};
@@ -27,21 +28,24 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
         format!("no such rule{hint}")
     };
 
-    for id in &cfg.disable {
-        if !rules.remove(id.get_ref()) {
-            return Err(at(id.span(), unknown(id.get_ref())).into());
-        }
+    // Each step is one pass over the rules (or a lookup per rule): a config with ten thousand
+    // custom rules must load in linear time.
+    if let Some(id) = cfg.disable.iter().find(|id| rules.get(id.get_ref()).is_none()) {
+        return Err(at(id.span(), unknown(id.get_ref())).into());
     }
+    rules.remove_all(&cfg.disable.iter().map(|id| id.get_ref().as_str()).collect::<Vec<_>>());
+    let custom_ids: HashSet<&str> = cfg.custom.iter().map(|c| c.get_ref().id.as_ref()).collect();
     for (id, tuning) in &cfg.overrides {
         let Some(rule) = rules.get_mut(id.get_ref()) else {
             // A custom rule may be tuned too; it is checked once custom rules are in.
-            if cfg.custom.iter().any(|c| c.get_ref().id == *id.get_ref()) {
+            if custom_ids.contains(id.get_ref().as_str()) {
                 continue;
             }
             return Err(at(id.span(), unknown(id.get_ref())).into());
         };
         apply(rule, tuning);
     }
+    let overrides: HashMap<&str, &super::Override> = cfg.overrides.iter().map(|(k, v)| (k.get_ref().as_str(), v)).collect();
     let origin = crate::source::display_path(&loaded.path);
     for (index, custom) in cfg.custom.iter().enumerate() {
         let spec = custom.get_ref().clone();
@@ -49,12 +53,17 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
         // Messages name the rule by its position and never quote its fields.
         let name = format!("custom rule {}", index + 1);
         let scrub = |message: &str| scrub(message, &spec);
-        let regex_at = custom_rule_span(&loaded.text, index, "regex");
         let mut rule = Rule::new(spec.clone(), origin.clone());
+        if let Err(e) = crate::rules::check_cost(&rule.spec.regex) {
+            let regex_at = custom_rule_span(&loaded.text, index, "regex");
+            return Err(at(regex_at, format!("{name}: regex too costly: {}", scrub(&e))).into());
+        }
         if let Err(e) = rule.regex() {
+            // Found only now: parsing the file again for each rule would make loading quadratic.
+            let regex_at = custom_rule_span(&loaded.text, index, "regex");
             return Err(at(regex_at, format!("{name}: {}", scrub(&one_line(&regex_message(&e))))).into());
         }
-        if let Some(tuning) = cfg.overrides.iter().find(|(k, _)| *k.get_ref() == id).map(|(_, v)| v) {
+        if let Some(tuning) = overrides.get(id.as_ref()) {
             apply(&mut rule, tuning);
         }
         let failures = check::check_examples(&rule);

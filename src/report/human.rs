@@ -31,6 +31,9 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
     for finding in findings {
         write_finding(out, finding, options, &p)?;
     }
+    if let Some(why) = &summary.partial {
+        writeln!(out, "leakguard: PARTIAL SCAN, not everything was scanned: {}", escape(why))?;
+    }
     if findings.is_empty() && summary.silent_when_clean && !summary.has_gaps() {
         return Ok(());
     }

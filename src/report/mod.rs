@@ -70,6 +70,8 @@ pub struct Summary {
     /// Say nothing when there is nothing to say (a clean commit goes through unnoticed); a
     /// skip or an error is still said.
     pub silent_when_clean: bool,
+    /// Why the scan stopped before the end (`history --timeout`): every format says so.
+    pub partial: Option<String>,
 }
 
 impl Summary {
@@ -90,7 +92,7 @@ impl Summary {
 
     /// Whether anything was left out or failed: a report must say so, even a quiet one.
     pub fn has_gaps(&self) -> bool {
-        self.errors > 0 || !self.skipped().is_empty()
+        self.errors > 0 || !self.skipped().is_empty() || self.partial.is_some()
     }
 }
 

@@ -63,6 +63,9 @@ fn invocation(s: &Summary) -> Value {
         .into_iter()
         .map(|(reason, n)| notification(&format!("skipped/{reason}"), "warning", summary::skip_sentence(reason, n, s), n))
         .collect();
+    if let Some(why) = &s.partial {
+        execution.push(notification("error/partial", "error", format!("the scan is partial: {why}"), 0));
+    }
     if s.errors > 0 {
         execution.push(notification("error/unreadable", "error", format!("{} inputs could not be read or scanned", s.errors), s.errors));
     }
@@ -85,7 +88,7 @@ fn invocation(s: &Summary) -> Value {
         configuration.push(notification("audit/off", "note", format!("{off} not applied (turned off on the command line)"), 0));
     }
     json!({
-        "executionSuccessful": s.errors == 0,
+        "executionSuccessful": s.errors == 0 && s.partial.is_none(),
         "toolExecutionNotifications": execution,
         "toolConfigurationNotifications": configuration,
     })

@@ -28,6 +28,10 @@ pub struct Record<'a> {
     ignore_files: &'a str,
     /// Mechanisms turned off on the command line.
     turned_off: &'a [&'static str],
+    /// The scan stopped before the end (`history --timeout`): what it found is not all.
+    partial: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +83,8 @@ pub fn record<'a>(findings: &[Finding], summary: &'a Summary) -> Record<'a> {
             None => "none",
         },
         turned_off: &summary.turned_off,
+        partial: summary.partial.is_some(),
+        partial_reason: summary.partial.as_deref(),
     }
 }
 

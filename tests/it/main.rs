@@ -17,3 +17,4 @@ mod corpus;
 mod trust_reports;
 mod trust_hooks;
 mod trust_sources;
+mod trust_engine;
