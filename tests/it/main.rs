@@ -14,3 +14,4 @@ mod history;
 mod push;
 mod sarif;
 mod corpus;
+mod fuzz_replay;
