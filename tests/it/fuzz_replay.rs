@@ -4,7 +4,11 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+use leakguard::chunk::{Chunk, Provenance};
+use leakguard::engine::Engine;
+use leakguard::finding::Finding;
 use leakguard::fuzzing;
+use leakguard::rules::RuleSet;
 
 fn corpus(target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus").join(target);
@@ -65,15 +69,30 @@ fn corpus_folders_match_targets() {
     }
 }
 
-/// The checks catch what they claim to: a broken input is reported, not passed.
+/// The engine corpus reaches the finding checks, and those checks catch a finding placed
+/// wrong: they could not pass by checking nothing.
 #[test]
-fn checks_reject_what_they_should() {
-    assert!(fuzzing::check("nonexistent", b"").is_err());
-    // Seeds that must produce findings really do reach the finding checks: a scan of the
-    // token seed finds something (else the engine target would be checking nothing).
+fn engine_checks_see_findings_and_catch_wrong_ones() {
+    let checked: usize = corpus("engine")
+        .iter()
+        .map(|f| fuzzing::engine_findings(&std::fs::read(f).expect("corpus file")).expect("replayed above"))
+        .sum();
+    assert!(checked >= 10, "the engine corpus yields only {checked} findings to check");
+
     let seed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus/engine/github-token-py")).expect("seed");
-    let rules = leakguard::rules::RuleSet::builtin_for_scan();
-    let engine = leakguard::engine::Engine::new(&rules);
-    let chunk = leakguard::chunk::Chunk::new("src/app.py".into(), seed[1..].to_vec().into(), leakguard::chunk::Provenance::Staged);
-    assert!(!engine.scan(&chunk).expect("scan").is_empty(), "the token seed yields no finding");
+    let rules = RuleSet::builtin_for_scan();
+    let engine = Engine::new(&rules);
+    let chunk = Chunk::new("src/app.py".into(), seed[1..].to_vec().into(), Provenance::Staged);
+    let findings = engine.scan(&chunk).expect("scan");
+    let finding = findings.first().expect("the token seed yields a finding");
+    assert_eq!(fuzzing::check_finding(finding, &chunk), Ok(()));
+    let broken = |edit: fn(&mut Finding)| {
+        let mut f = finding.clone();
+        edit(&mut f);
+        fuzzing::check_finding(&f, &chunk)
+    };
+    assert!(broken(|f| f.location.end_line = 3).is_err(), "a line past the end (the seed has two, the last empty) passed");
+    assert!(broken(|f| f.location.column += 1).is_err(), "a shifted column passed");
+    assert!(broken(|f| f.masks.clear()).is_err(), "a finding without its own mask passed");
+    assert!(fuzzing::check("nonexistent", b"").is_err());
 }
