@@ -150,9 +150,16 @@ pub fn check_finding(finding: &Finding, chunk: &Chunk<'_>) -> Result<(), String>
     if own.end > redacted.len() || !redacted.is_char_boundary(own.start) || !redacted.is_char_boundary(own.end) {
         return Err(format!("own range {own:?} does not fit the rendered line {redacted:?}"));
     }
+    // Masks do not overlap, so the unredacted rendering is the line text itself.
     let (clear, _) = finding.render_line(false);
-    if clear.len() < finding.line_text.len().min(1) {
-        return Err("the clear line lost its text".into());
+    if clear != finding.line_text {
+        return Err(format!("the clear rendering {clear:?} is not the line text"));
+    }
+    let line = &bytes[lines.0[loc.line as usize - 1].clone()];
+    if let Ok(line) = std::str::from_utf8(line) {
+        if finding.decoded_from.is_none() && !line.contains(finding.line_text.as_str()) {
+            return Err(format!("line text {:?} is not part of line {}", finding.line_text, loc.line));
+        }
     }
     let fingerprint = finding.fingerprint();
     if fingerprint.len() != 32 {
