@@ -75,7 +75,8 @@ fn corpus_folders_match_targets() {
 fn engine_checks_see_findings_and_catch_wrong_ones() {
     let checked: usize = corpus("engine")
         .iter()
-        .map(|f| fuzzing::engine_findings(&std::fs::read(f).expect("corpus file")).expect("replayed above"))
+        // An input that breaks a check is reported by `engine_corpus`; count the rest.
+        .filter_map(|f| fuzzing::engine_findings(&std::fs::read(f).expect("corpus file")).ok())
         .sum();
     assert!(checked >= 10, "the engine corpus yields only {checked} findings to check");
 
