@@ -3,16 +3,19 @@
 //! An entry is (rule, path, hash of the secret). No line number, so an entry survives the line
 //! moving and edits elsewhere in the file; the path makes the same secret pasted into another
 //! file a new finding. The hash is salted (a random salt written once per baseline, so hashes
-//! do not match across repositories) and stretched (so a short password is costly to guess
-//! from it). Output is sorted and carries no timestamp: regenerating it changes nothing unless
-//! the findings changed.
+//! do not match across repositories) and memory-hard (argon2id, 19 MiB and two passes a guess,
+//! so a short password is costly to guess from it even on a GPU). Output is sorted and carries
+//! no timestamp: regenerating it changes nothing unless the findings changed.
+//!
+//! Version 1 files (salted, 4,096 rounds of SHA-256: cheap to guess against) are still read and
+//! matched; `baseline --update` rewrites them as version 2.
 
-use std::collections::hash_map::RandomState;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 use std::sync::Mutex;
 
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use rayon::prelude::*;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -20,8 +23,14 @@ use crate::config::ConfigError;
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = ".leakguard-baseline.toml";
-const VERSION: u32 = 1;
-const ROUNDS: usize = 4096;
+/// The version written.
+pub const VERSION: u32 = 2;
+/// Version 1's SHA-256 rounds (read only).
+const V1_ROUNDS: usize = 4096;
+/// argon2id cost of one hash: memory in KiB, passes, lanes (OWASP's minimum for argon2id).
+const KDF_MEMORY_KIB: u32 = 19 * 1024;
+const KDF_PASSES: u32 = 2;
+const KDF_LANES: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +51,8 @@ struct File {
 
 #[derive(Debug)]
 pub struct Baseline {
+    /// The version of the hashes held (1 only for a file read from disk).
+    version: u32,
     salt: String,
     entries: BTreeSet<Entry>,
     /// (rule, path) pairs present, so findings elsewhere skip the hashing.
@@ -53,19 +64,18 @@ pub struct Baseline {
 impl Baseline {
     /// An empty baseline with a fresh salt.
     pub fn new() -> Baseline {
-        let state = RandomState::new();
-        let salt: String = (0..2)
-            .map(|i| {
-                let mut h = state.build_hasher();
-                h.write_usize(i);
-                format!("{:016x}", h.finish())
-            })
-            .collect();
-        Baseline::with_salt(salt)
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).expect("the system has a source of random bytes");
+        Baseline::with_salt(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }
 
     fn with_salt(salt: String) -> Baseline {
-        Baseline { salt, entries: BTreeSet::new(), keys: BTreeSet::new(), memo: Mutex::new(HashMap::new()) }
+        Baseline { version: VERSION, salt, entries: BTreeSet::new(), keys: BTreeSet::new(), memo: Mutex::new(HashMap::new()) }
+    }
+
+    /// The version of the hashes this baseline holds.
+    pub fn version(&self) -> u32 {
+        self.version
     }
 
     /// Reads a baseline file; `None` when there is none.
@@ -76,17 +86,22 @@ impl Baseline {
             Err(e) => return Err(ConfigError::io(path, &e)),
         };
         let file: File = toml::from_str(&text).map_err(|e| ConfigError::from_toml(path, &text, &e))?;
-        if file.version != VERSION {
-            return Err(ConfigError::at(path, &text, 0..0, format!("baseline version {} is not supported (expected {VERSION})", file.version)));
+        if !(1..=VERSION).contains(&file.version) {
+            return Err(ConfigError::at(path, &text, 0..0, format!("baseline version {} is not supported (expected 1 to {VERSION})", file.version)));
+        }
+        if file.salt.len() < 16 {
+            return Err(ConfigError::at(path, &text, 0..0, "the baseline's salt is shorter than 16 characters"));
         }
         let mut baseline = Baseline::with_salt(file.salt);
+        baseline.version = file.version;
         for entry in file.accepted {
             baseline.insert(entry);
         }
         Ok(Some(baseline))
     }
 
-    /// An empty baseline with this one's salt, so rewriting it keeps every hash.
+    /// An empty baseline with this one's salt, in the current version, so rewriting a
+    /// current baseline keeps every hash.
     pub fn fresh_copy(&self) -> Baseline {
         Baseline::with_salt(self.salt.clone())
     }
@@ -109,23 +124,37 @@ impl Baseline {
         self.keys.contains(&(rule.to_string(), path.to_string())) && self.entries.contains(&self.entry(rule, path, secret))
     }
 
-    /// Salted, stretched SHA-256 of (rule, secret), hex.
+    /// Hashes every (rule, secret) not hashed yet, on all cores, so the checks that follow
+    /// find them memoised. `pairs` whose (rule, path) is in no entry are left out by callers.
+    pub fn hash_all<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        let pending: BTreeSet<(&str, &str)> = {
+            let memo = self.memo.lock().expect("memo lock is never poisoned");
+            pairs.into_iter().filter(|(r, s)| !memo.contains_key(&(r.to_string(), s.to_string()))).collect()
+        };
+        let pending: Vec<(&str, &str)> = pending.into_iter().collect();
+        pending.par_iter().for_each(|(rule, secret)| {
+            self.hash(rule, secret);
+        });
+    }
+
+    /// Whether `secret` is this baseline's salt: generic rules see a random hex value assigned
+    /// to `salt` in the baseline file itself, which is no secret.
+    pub fn is_own_salt(&self, path: &str, secret: &str) -> bool {
+        secret == self.salt && path.rsplit('/').next() == Some(FILE_NAME)
+    }
+
+    /// Whether a finding of `rule` at `path` could be in this baseline (no hashing).
+    pub fn has_key(&self, rule: &str, path: &str) -> bool {
+        self.keys.contains(&(rule.to_string(), path.to_string()))
+    }
+
+    /// The salted hash of (rule, secret) in this baseline's version, hex; memoised per run.
     pub fn hash(&self, rule: &str, secret: &str) -> String {
         let key = (rule.to_string(), secret.to_string());
         if let Some(hit) = self.memo.lock().expect("memo lock is never poisoned").get(&key) {
             return hit.clone();
         }
-        let mut digest = Sha256::new()
-            .chain_update(self.salt.as_bytes())
-            .chain_update(b"\0")
-            .chain_update(rule.as_bytes())
-            .chain_update(b"\0")
-            .chain_update(secret.as_bytes())
-            .finalize();
-        for _ in 0..ROUNDS {
-            digest = Sha256::new().chain_update(digest).chain_update(self.salt.as_bytes()).finalize();
-        }
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = if self.version == 1 { hash_v1(&self.salt, rule, secret) } else { hash_v2(&self.salt, rule, secret) };
         self.memo.lock().expect("memo lock is never poisoned").insert(key, hex.clone());
         hex
     }
@@ -134,10 +163,10 @@ impl Baseline {
     pub fn to_toml(&self) -> String {
         let mut out = String::from(
             "# leakguard baseline: findings accepted when it was written. Each entry is a rule, a path\n\
-             # and a salted, stretched hash of the secret (never the secret). Update it with\n\
+             # and a salted argon2id hash of the secret (never the secret). Update it with\n\
              # `leakguard baseline --update` (add new findings) or `--prune` (drop those gone).\n",
         );
-        out.push_str(&format!("version = {VERSION}\nsalt = \"{}\"\n", self.salt));
+        out.push_str(&format!("version = {}\nsalt = \"{}\"\n", self.version, self.salt));
         for e in &self.entries {
             out.push_str(&format!("\n[[accepted]]\npath = {}\nrule = \"{}\"\nhash = \"{}\"\n", toml_string(&e.path), e.rule, e.hash));
         }
@@ -151,6 +180,44 @@ impl Default for Baseline {
     }
 }
 
+/// Version 2: argon2id of (rule, secret) with the baseline's salt, 32 bytes in hex.
+fn hash_v2(salt: &str, rule: &str, secret: &str) -> String {
+    let params = Params::new(KDF_MEMORY_KIB, KDF_PASSES, KDF_LANES, Some(32)).expect("the argon2 parameters are valid");
+    let kdf = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    let mut input = Vec::with_capacity(rule.len() + secret.len() + 1);
+    input.extend_from_slice(rule.as_bytes());
+    input.push(0);
+    input.extend_from_slice(secret.as_bytes());
+    let mut out = [0u8; 32];
+    // One 19 MiB work area per thread, reused: allocating and zeroing it for every hash costs
+    // page faults, and the allocator keeps the freed areas around.
+    thread_local! {
+        static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        memory.resize(kdf.params().block_count(), Block::default());
+        kdf.hash_password_into_with_memory(&input, salt.as_bytes(), &mut out, &mut memory[..])
+            .expect("salt, output and memory sizes are within argon2's limits");
+    });
+    out.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Version 1: salted SHA-256 stretched by 4,096 rounds (read only: too cheap to guess against).
+pub fn hash_v1(salt: &str, rule: &str, secret: &str) -> String {
+    let mut digest = Sha256::new()
+        .chain_update(salt.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(rule.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(secret.as_bytes())
+        .finalize();
+    for _ in 0..V1_ROUNDS {
+        digest = Sha256::new().chain_update(digest).chain_update(salt.as_bytes()).finalize();
+    }
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A TOML basic string (paths may hold quotes, backslashes or control characters).
 fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -162,7 +229,7 @@ mod tests {
 
     #[test]
     fn round_trips_sorted_without_the_secret() {
-        let mut b = Baseline::with_salt("00ff".into());
+        let mut b = Baseline::with_salt("00ff00ff00ff00ff".into());
         b.insert(b.entry("rule-b", "z.py", "s3cr3t-value-1"));
         b.insert(b.entry("rule-a", "dir/a \"q\".py", "s3cr3t-value-2"));
         let text = b.to_toml();
@@ -176,6 +243,24 @@ mod tests {
         assert!(back.contains("rule-b", "z.py", "s3cr3t-value-1"));
         assert!(!back.contains("rule-b", "other.py", "s3cr3t-value-1"), "a new file is a new finding");
         assert!(!back.contains("rule-b", "z.py", "s3cr3t-value-2"));
+    }
+
+    #[test]
+    fn version_1_files_still_match() {
+        let salt = "0123456789abcdef0123456789abcdef";
+        let text = format!(
+            "version = 1\nsalt = \"{salt}\"\n\n[[accepted]]\npath = \"a.py\"\nrule = \"r\"\nhash = \"{}\"\n",
+            hash_v1(salt, "r", "pw")
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, text).expect("write");
+        let v1 = Baseline::load(&path).expect("parses").expect("exists");
+        assert_eq!(v1.version(), 1);
+        assert!(v1.contains("r", "a.py", "pw"));
+        let v2 = v1.fresh_copy();
+        assert_eq!(v2.version(), VERSION);
+        assert_ne!(v2.hash("r", "pw"), hash_v1(salt, "r", "pw"));
     }
 
     #[test]

@@ -36,6 +36,56 @@ pub struct Common {
     /// Baseline file (default: .leakguard-baseline.toml at the repository root).
     #[arg(long, value_name = "PATH", global = true)]
     pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub audit: Audit,
+}
+
+/// What an auditor turns off: the repository's own means of hiding findings. Scanning
+/// commands only (scan, history, staged, push, pre-commit).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Audit {
+    /// Do not read .leakguard.toml (nor --config): every built-in rule, no allowlists.
+    #[arg(long, global = true)]
+    pub no_config: bool,
+    /// Do not apply the baseline.
+    #[arg(long, global = true)]
+    pub no_baseline: bool,
+    /// `scan`: also read what .gitignore and .ignore files exclude.
+    #[arg(long, global = true)]
+    pub no_ignore_files: bool,
+    /// An auditor's run: --no-config, --no-baseline and --no-ignore-files, and inline allow
+    /// comments and .gitleaksignore hide nothing either.
+    #[arg(long, global = true)]
+    pub audit: bool,
+}
+
+impl Audit {
+    pub fn skip_config(&self) -> bool {
+        self.no_config || self.audit
+    }
+    pub fn skip_baseline(&self) -> bool {
+        self.no_baseline || self.audit
+    }
+    pub fn skip_ignore_files(&self) -> bool {
+        self.no_ignore_files || self.audit
+    }
+    pub fn any(&self) -> bool {
+        self.no_config || self.no_baseline || self.no_ignore_files || self.audit
+    }
+    /// The mechanisms turned off, as reports name them.
+    pub fn turned_off(&self) -> Vec<&'static str> {
+        let mut off = Vec::new();
+        if self.skip_config() {
+            off.push("config");
+        }
+        if self.skip_baseline() {
+            off.push("baseline");
+        }
+        if self.audit {
+            off.extend(["inline allows", ".gitleaksignore"]);
+        }
+        off
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,12 +136,29 @@ pub enum Command {
     Install {
         #[arg(long, value_enum, default_value_t = Hook::PreCommit)]
         hook: Hook,
+        /// Into the global hooks folder (core.hooksPath in the global git config, set to
+        /// leakguard's own folder when unset), for every repository.
+        #[arg(long)]
+        global: bool,
     },
     /// Remove the hook `install` wrote, restoring the hook it chained.
     Uninstall {
         #[arg(long, value_enum, default_value_t = Hook::PreCommit)]
         hook: Hook,
+        /// From the global hooks folder.
+        #[arg(long)]
+        global: bool,
     },
+    /// Entry point for the commit-msg hook: scans the message git is about to record (without
+    /// the lines git strips as comments).
+    #[command(name = "commit-msg")]
+    CommitMsg {
+        /// The message file git hands the hook.
+        file: PathBuf,
+    },
+    /// Answers an installed hook that checks it runs the real leakguard.
+    #[command(name = "hook-handshake", hide = true)]
+    HookHandshake { protocol: String },
     /// Scan git history: every blob reachable from any ref (or from RANGE...), each distinct
     /// blob once, each finding attributed to the commit that introduced it.
     History(HistoryArgs),
@@ -138,6 +205,10 @@ pub struct HistoryArgs {
     /// Print counters (commits, blobs seen, scanned, skipped, bytes) on standard error.
     #[arg(long)]
     pub stats: bool,
+    /// Stop after DURATION (`30s`, `5m`, `1h`): report what was found, say the scan is
+    /// partial, and exit 2.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,4 +242,5 @@ pub enum Color {
 pub enum Hook {
     PreCommit,
     PrePush,
+    CommitMsg,
 }

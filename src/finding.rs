@@ -2,7 +2,8 @@
 
 use std::ops::Range;
 
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 use crate::chunk::Provenance;
 use crate::rules::{Kind, Severity};
@@ -39,6 +40,8 @@ pub struct Finding {
     pub own_mask: (usize, usize),
     /// Set when the secret was found in decoded text ("UTF-16").
     pub decoded_from: Option<&'static str>,
+    /// How sure the rule is (set by the policy; `None` for smells).
+    pub confidence: Option<crate::policy::Confidence>,
 }
 
 impl Finding {
@@ -59,9 +62,9 @@ impl Finding {
         self.severity == Severity::Block
     }
 
-    /// Stable id of (rule, secret): the same secret keeps it when its line moves.
-    pub fn fingerprint(&self) -> String {
-        fingerprint(&self.rule_id, &self.secret)
+    /// Stable id of (rule, secret) under `key`: the same secret keeps it when its line moves.
+    pub fn fingerprint(&self, key: &FingerprintKey) -> String {
+        fingerprint(key, &self.rule_id, &self.secret)
     }
 
     /// The line as a report shows it (every secret on it masked when `redact`), and the byte
@@ -92,14 +95,31 @@ impl Finding {
     }
 }
 
-/// Domain-separated SHA-256 of (rule, secret), 16 bytes in hex. Never holds the secret.
-pub fn fingerprint(rule_id: &str, secret: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(b"leakguard-fingerprint-v1\0");
-    h.update(rule_id.as_bytes());
-    h.update(b"\0");
-    h.update(secret.as_bytes());
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+/// The key of report fingerprints. It stays with the repository (or the CI secret store), never
+/// in a report, so whoever holds only a report cannot test a guess against a fingerprint.
+#[derive(Clone)]
+pub struct FingerprintKey(Vec<u8>);
+
+impl FingerprintKey {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> FingerprintKey {
+        FingerprintKey(bytes.into())
+    }
+}
+
+impl std::fmt::Debug for FingerprintKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FingerprintKey(..)")
+    }
+}
+
+/// HMAC-SHA256 of (rule, secret) under `key`, 16 bytes in hex. Never holds the secret.
+pub fn fingerprint(key: &FingerprintKey, rule_id: &str, secret: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes a key of any length");
+    mac.update(b"leakguard-fingerprint-v2\0");
+    mac.update(rule_id.as_bytes());
+    mac.update(b"\0");
+    mac.update(secret.as_bytes());
+    mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Keeps a short prefix (at most a fifth of the secret, at most 4 characters) and hides the
@@ -126,12 +146,14 @@ mod tests {
     }
 
     #[test]
-    fn fingerprint_depends_on_rule_and_secret_only() {
-        let a = fingerprint("r", "s3cr3t");
+    fn fingerprint_depends_on_key_rule_and_secret() {
+        let key = FingerprintKey::new(*b"k1");
+        let a = fingerprint(&key, "r", "s3cr3t");
         assert_eq!(a.len(), 32);
-        assert_eq!(a, fingerprint("r", "s3cr3t"));
-        assert_ne!(a, fingerprint("r2", "s3cr3t"));
-        assert_ne!(a, fingerprint("r", "s3cr3t2"));
+        assert_eq!(a, fingerprint(&key, "r", "s3cr3t"));
+        assert_ne!(a, fingerprint(&key, "r2", "s3cr3t"));
+        assert_ne!(a, fingerprint(&key, "r", "s3cr3t2"));
+        assert_ne!(a, fingerprint(&FingerprintKey::new(*b"k2"), "r", "s3cr3t"));
         assert!(!a.contains("s3cr3t"));
     }
 }

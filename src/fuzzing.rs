@@ -13,7 +13,7 @@ use crate::chunk::{Chunk, Provenance};
 use crate::config::{self, ConfigError};
 use crate::engine::Engine;
 use crate::filter::{Filters, PathKey};
-use crate::finding::Finding;
+use crate::finding::{Finding, FingerprintKey};
 use crate::rules::RuleSet;
 use crate::source::push;
 
@@ -161,7 +161,7 @@ pub fn check_finding(finding: &Finding, chunk: &Chunk<'_>) -> Result<(), String>
             return Err(format!("line text {:?} is not part of line {}", finding.line_text, loc.line));
         }
     }
-    let fingerprint = finding.fingerprint();
+    let fingerprint = finding.fingerprint(&FingerprintKey::new(*b"fuzz"));
     if fingerprint.len() != 32 {
         return Err(format!("fingerprint {fingerprint:?} is not 32 hex digits"));
     }

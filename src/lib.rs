@@ -4,6 +4,7 @@
 //! Flow, one way: source -> chunks -> engine -> filters -> report. `commands` wires them; the
 //! library writes only to the writers it is handed.
 
+pub mod atomic;
 pub mod baseline;
 pub mod chunk;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod finding;
 pub mod fuzzing;
 pub mod hook;
 pub mod migrate;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -1,6 +1,7 @@
 //! `leakguard baseline`: accept the current findings of the tracked files (or, with
 //! `--history`, of the whole history).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
@@ -13,7 +14,10 @@ use crate::baseline::{Baseline, Entry};
 use crate::cli::{Common, HistoryArgs};
 use crate::engine::Engine;
 use crate::finding::Finding;
-use crate::source::{files, repo};
+use crate::chunk::{is_binary, Chunk, Provenance};
+use crate::source::files::{self, Event};
+use crate::source::repo::{self, Tracked, TrackedFiles};
+use crate::source::Skip;
 use crate::ExitStatus;
 
 /// How the new baseline relates to the one already there.
@@ -28,8 +32,8 @@ pub struct Mode {
 }
 
 pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err: &mut dyn Write) -> Result<ExitStatus> {
-    let (root, tracked) = repo::tracked_files()?;
-    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let tracked = repo::tracked_files()?;
+    let root = std::fs::canonicalize(&tracked.root).unwrap_or_else(|_| tracked.root.clone());
     let path = super::baseline_path(common, &root);
     let existing = Baseline::load(&path)?;
     // The findings the baseline would accept: everything the other filters let through.
@@ -38,8 +42,9 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
     let found = setup.filters.apply(matches).findings;
 
     let mut baseline = existing.as_ref().map_or_else(Baseline::new, Baseline::fresh_copy);
+    baseline.hash_all(found.iter().map(|f| (f.rule_id.as_str(), f.secret.as_str())));
     let current: BTreeSet<Entry> = found.iter().map(|f| baseline.entry(&f.rule_id, &setup.filters.repo_path(f), &f.secret)).collect();
-    let before: BTreeSet<Entry> = existing.as_ref().map(|b| b.entries().cloned().collect()).unwrap_or_default();
+    let before = previous_entries(existing.as_ref(), &baseline, &found, &setup.filters, err)?;
 
     let mut next: BTreeSet<Entry> = match (mode.update, mode.prune) {
         (true, false) => before.union(&current).cloned().collect(),
@@ -62,7 +67,8 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    std::fs::write(&path, baseline.to_toml()).with_context(|| format!("cannot write {}", path.display()))?;
+    // Atomic: a failed write leaves the previous baseline whole.
+    crate::atomic::write(&path, baseline.to_toml().as_bytes(), None).with_context(|| format!("cannot write {}", path.display()))?;
     writeln!(
         err,
         "leakguard: wrote {}: {} accepted ({} added, {} removed) from {scanned}",
@@ -74,18 +80,74 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
     Ok(ExitStatus::Clean)
 }
 
-/// The matches in the tracked files as they are in the work tree.
-fn tracked_findings(setup: &super::Setup, root: &Path, tracked: &[std::path::PathBuf]) -> Result<(Vec<Finding>, String)> {
+/// The entries of the baseline already there, in the current version's form. A version 1
+/// baseline's hashes cannot be converted without the secrets: each entry that matches a
+/// current finding is rehashed from it, the others (their secret is gone) are dropped, and
+/// the user is told.
+fn previous_entries(existing: Option<&Baseline>, next: &Baseline, found: &[Finding], filters: &crate::filter::Filters, err: &mut dyn Write) -> Result<BTreeSet<Entry>> {
+    let Some(old) = existing else { return Ok(BTreeSet::new()) };
+    if old.version() == next.version() {
+        return Ok(old.entries().cloned().collect());
+    }
+    let mut kept = BTreeSet::new();
+    let mut matched = BTreeSet::new();
+    for f in found {
+        let path = filters.repo_path(f);
+        if old.contains(&f.rule_id, &path, &f.secret) {
+            matched.insert(old.entry(&f.rule_id, &path, &f.secret));
+            kept.insert(next.entry(&f.rule_id, &path, &f.secret));
+        }
+    }
+    let dropped = old.entries().count() - matched.len();
+    writeln!(
+        err,
+        "leakguard: the baseline was version {}; its entries are rewritten as version {} ({dropped} whose finding is gone could not be carried over)",
+        old.version(),
+        next.version()
+    )?;
+    Ok(kept)
+}
+
+/// The matches in the tracked files as they are in the work tree. A tracked file the work tree
+/// lacks (deleted, or replaced by a folder or a symlink, but not yet staged so) is judged by its
+/// staged version: it is still what the next commit records.
+fn tracked_findings(setup: &super::Setup, root: &Path, tracked: &TrackedFiles) -> Result<(Vec<Finding>, String)> {
     let engine = Engine::for_bulk(&setup.rules);
     let tally = Mutex::new(Tally::default());
-    for rel in tracked {
-        scan::record(&engine, files::read_file_as(&root.join(rel), crate::source::display_path(rel)), &tally);
+    let mut from_index = 0;
+    for file in &tracked.files {
+        let on_disk = root.join(&file.path);
+        let shown = crate::source::display_path(&file.path);
+        let event = if std::fs::symlink_metadata(&on_disk).is_ok_and(|m| m.is_file()) {
+            files::read_file_as(&on_disk, shown)
+        } else {
+            from_index += 1;
+            staged_event(tracked, file, shown)?
+        };
+        scan::record(&engine, event, &tally);
     }
     let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
     if let Some(first) = tally.errors.first() {
         anyhow::bail!("cannot write a baseline from a partial scan: {first}");
     }
-    Ok((tally.matches, format!("{} tracked files", tracked.len())))
+    let mut scanned = format!("{} tracked files", tracked.files.len());
+    if from_index > 0 {
+        scanned.push_str(&format!(" ({from_index} missing from the work tree, judged as staged)"));
+    }
+    Ok((tally.matches, scanned))
+}
+
+/// The staged version of a tracked file, as the walk would have read it from disk.
+fn staged_event(tracked: &TrackedFiles, file: &Tracked, shown: String) -> Result<Event<'static>> {
+    let bytes = tracked.staged_content(file)?;
+    let size = bytes.len() as u64;
+    Ok(if size > crate::source::MAX_FILE_SIZE {
+        Event::Skipped(shown, Skip::TooLarge, size)
+    } else if is_binary(&bytes) {
+        Event::Skipped(shown, Skip::Binary, size)
+    } else {
+        Event::Chunk(Chunk::new(shown, Cow::Owned(bytes), Provenance::Staged))
+    })
 }
 
 /// The matches in every blob reachable from any ref.
@@ -97,6 +159,7 @@ fn history_findings(setup: &super::Setup, common: &Common, err: &mut dyn Write) 
         max_blob_size: crate::source::MAX_FILE_SIZE,
         shard: None,
         stats: false,
+        timeout: None,
     };
     let scanned = super::history::collect(setup, &args, common.quiet, err)?;
     if scanned.failed {

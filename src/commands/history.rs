@@ -12,19 +12,88 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::chunk::Provenance;
+use crate::chunk::{Chunk, CommitInfo, Provenance};
 use crate::cli::{Common, HistoryArgs};
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::report::Summary;
-use crate::source::history::{Event, History, Selection, Shard, Stats};
+use crate::source::history::{Event, History, Selection, Shard, Stats, MESSAGE_PATH};
 use crate::ExitStatus;
 
 pub fn run(common: &Common, args: &HistoryArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+    let started = Instant::now();
+    let timeout = args.timeout.as_deref().map(parse_duration).transpose()?;
     let root = super::root()?;
     let setup = super::setup(common, &root, &root)?;
-    let scanned = collect(&setup, args, common.quiet, err)?;
+    let deadline = timeout.map(|t| started + t);
+    let mut scanned = collect_until(&setup, args, common.quiet, deadline, err)?;
+    if !common.no_redact {
+        redact_subjects(&Engine::new(&setup.rules), &mut scanned.matches);
+    }
     super::finish(common, &setup.filters, scanned.matches, scanned.summary, scanned.failed, out)
+}
+
+/// `30s`, `5m`, `1h`, `500ms`, or a number of seconds.
+fn parse_duration(text: &str) -> Result<Duration> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number.parse().map_err(|_| anyhow::anyhow!("--timeout {text}: expected a duration such as 30s, 5m or 1h"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => bail!("--timeout {text}: expected a duration such as 30s, 5m or 1h"),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|_| anyhow::anyhow!("--timeout {text}: out of range"))
+}
+
+/// Masks, in the commit subjects (and author names) the findings carry, whatever the rules
+/// find there: reports print them, and a token pasted in one must not show in the report.
+pub(super) fn redact_subjects(engine: &Engine<'_>, findings: &mut [Finding]) {
+    let mut done: HashMap<String, Arc<CommitInfo>> = HashMap::new();
+    for f in findings.iter_mut() {
+        let Provenance::Commit(info) = &f.provenance else { continue };
+        let clean = match done.get(&info.id) {
+            Some(clean) => clean.clone(),
+            None => {
+                // Author names are printed too, and are free text as much as subjects are.
+                let (summary, author) = (masked(engine, &info.summary), masked(engine, &info.author));
+                let clean = match (summary, author) {
+                    (None, None) => info.clone(),
+                    (summary, author) => Arc::new(CommitInfo {
+                        summary: summary.unwrap_or_else(|| info.summary.clone()),
+                        author: author.unwrap_or_else(|| info.author.clone()),
+                        ..(**info).clone()
+                    }),
+                };
+                done.insert(info.id.clone(), clean.clone());
+                clean
+            }
+        };
+        f.provenance = Provenance::Commit(clean);
+    }
+}
+
+/// `text` with every secret the rules find in it masked, or `None` when they find none (or
+/// cannot run: the text is then masked whole, never shown).
+pub(super) fn masked(engine: &Engine<'_>, text: &str) -> Option<String> {
+    let chunk = Chunk::new(MESSAGE_PATH.to_string(), std::borrow::Cow::Borrowed(text.as_bytes()), Provenance::File);
+    let found = match engine.scan(&chunk) {
+        Ok(found) => found,
+        Err(_) => return Some("(subject hidden: it could not be checked for secrets)".to_string()),
+    };
+    if found.is_empty() {
+        return None;
+    }
+    let mut out = text.to_string();
+    for f in &found {
+        // The raw text of the finding's own secret on its line (encoded, when decoded).
+        let Some(raw) = f.line_text.get(f.own_mask.0..f.own_mask.1).filter(|r| !r.is_empty()) else { continue };
+        out = out.replace(raw, &crate::finding::redact(raw));
+    }
+    Some(out)
 }
 
 /// What a history scan found, before the filters.
@@ -37,6 +106,12 @@ pub(super) struct Scanned {
 
 /// Scans the selected history with `setup`'s rules; notes and errors go to `err`.
 pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err: &mut dyn Write) -> Result<Scanned> {
+    collect_until(setup, args, quiet, None, err)
+}
+
+/// As `collect`, stopping at `deadline`: what was found by then is returned, the summary says
+/// the scan is partial, and `failed` is set (a partial scan never exits 0).
+fn collect_until(setup: &super::Setup, args: &HistoryArgs, quiet: bool, deadline: Option<Instant>, err: &mut dyn Write) -> Result<Scanned> {
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let selection = Selection { ranges: args.ranges.clone(), since: args.since.clone(), branches: args.branches.clone() };
     let mut history = History::load(&selection, shard)?;
@@ -44,10 +119,15 @@ pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err
     let engine = Engine::for_bulk(&setup.rules);
     let found: Mutex<Vec<(usize, Finding)>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let messages: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let visit = |event: Event<'_>| match event {
         Event::Chunk { blob, chunk } => match engine.scan(&chunk) {
             Ok(matches) if matches.is_empty() => {}
             Ok(matches) => found.lock().expect("no scan thread panicked").extend(matches.into_iter().map(|m| (blob, m))),
+            Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", chunk.path)),
+        },
+        Event::Message(chunk) => match engine.scan(&chunk) {
+            Ok(matches) => messages.lock().expect("no scan thread panicked").extend(matches),
             Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", chunk.path)),
         },
         Event::Skipped(_) => {}
@@ -58,12 +138,17 @@ pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err
         progress.done.fetch_add(1, Ordering::Relaxed);
         progress.bytes.fetch_add(size, Ordering::Relaxed);
     };
+    let stop = || deadline.is_some_and(|d| Instant::now() >= d);
+    let run = |history: &mut History| {
+        history.messages(shard, &visit, &stop);
+        history.scan(args.max_blob_size, &visit, &tick, &stop);
+    };
     if quiet || !std::io::stderr().is_terminal() {
-        history.scan(args.max_blob_size, &visit, &tick);
+        run(&mut history);
     } else {
         // The scan runs on other threads; this one draws, through `err`, which it holds.
         std::thread::scope(|scope| -> std::io::Result<()> {
-            let worker = scope.spawn(|| history.scan(args.max_blob_size, &visit, &tick));
+            let worker = scope.spawn(|| run(&mut history));
             let start = Instant::now();
             let mut last = start;
             while !worker.is_finished() {
@@ -79,7 +164,8 @@ pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err
         })?;
     }
 
-    let matches = attribute(&history, found.into_inner().expect("no scan thread panicked"))?;
+    let mut matches = attribute(&history, found.into_inner().expect("no scan thread panicked"))?;
+    matches.extend(messages.into_inner().expect("no scan thread panicked"));
     let errors = errors.into_inner().expect("no scan thread panicked");
     for message in &errors {
         writeln!(err, "leakguard: error: {message}")?;
@@ -91,6 +177,20 @@ pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err
     if args.stats {
         write_stats(err, stats)?;
     }
+    let left = stats.not_scanned + stats.messages_not_scanned;
+    let partial = (left > 0).then(|| {
+        let after = args.timeout.as_deref().unwrap_or_default();
+        format!(
+            "timed out after {after}: {} of {} blobs and {} of {} commit messages not scanned",
+            stats.not_scanned,
+            history.blobs.len(),
+            stats.messages_not_scanned,
+            stats.messages + stats.messages_not_scanned
+        )
+    });
+    if let Some(why) = &partial {
+        writeln!(err, "leakguard: error: the scan is partial: {why}")?;
+    }
     let summary = Summary {
         scope: "",
         items: Some(("blob", "blobs")),
@@ -98,9 +198,10 @@ pub(super) fn collect(setup: &super::Setup, args: &HistoryArgs, quiet: bool, err
         skipped_binary: stats.skipped_binary,
         skipped_large: stats.skipped_large,
         size_limit: Some(args.max_blob_size),
+        partial: partial.clone(),
         ..Summary::default()
     };
-    Ok(Scanned { matches, summary, failed: !errors.is_empty() })
+    Ok(Scanned { matches, summary, failed: !errors.is_empty() || partial.is_some() })
 }
 
 /// `K/N` with 1 <= K <= N.
@@ -155,7 +256,7 @@ fn write_stats(err: &mut dyn Write, s: &Stats) -> std::io::Result<()> {
     writeln!(
         err,
         "leakguard: stats: commits={} blobs_seen={} distinct_blobs={} duplicate_blobs_skipped={} scanned={} bytes={} \
-         skipped_binary={} skipped_large={} other_shards={} submodules={} symlinks={}",
+         skipped_binary={} skipped_large={} other_shards={} submodules={} symlinks={} messages={}",
         s.commits,
         s.blobs_seen,
         s.distinct_blobs,
@@ -166,7 +267,8 @@ fn write_stats(err: &mut dyn Write, s: &Stats) -> std::io::Result<()> {
         s.skipped_large,
         s.other_shards,
         s.submodules,
-        s.symlinks
+        s.symlinks,
+        s.messages
     )
 }
 

@@ -72,7 +72,8 @@ pub fn run(common: &Common, from_gitleaks: Option<&Path>, force: bool, out: &mut
     // Never write a config that leakguard itself would refuse.
     let loaded = config::parse(&target, text.clone()).context("the converted config does not parse")?;
     config::build(Some(&loaded), false).context("the converted config is not valid")?;
-    std::fs::write(&target, &text).with_context(|| format!("cannot write {}", target.display()))?;
+    // Atomic: with --force, a failed write leaves the previous config whole.
+    crate::atomic::write(&target, text.as_bytes(), None).with_context(|| format!("cannot write {}", target.display()))?;
     writeln!(out, "wrote {}", crate::source::display_path(&target))?;
     Ok(ExitStatus::Clean)
 }

@@ -1,9 +1,11 @@
 //! One module per subcommand; the only place that wires sources, engine, filters and reports.
 
 mod baseline;
+mod commit_msg;
 mod history;
 mod init;
 mod install;
+mod key;
 mod merge;
 mod precommit;
 mod push;
@@ -19,7 +21,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::baseline::{self as baseline_file, Baseline};
 use crate::cli::{Cli, Color, Command, Common, Format};
-use crate::filter::{Filters, GitleaksIgnore, PathKey};
+use crate::filter::{Filters, GitleaksIgnore, PathKey, Policy};
 use crate::finding::Finding;
 use crate::report::{self, Summary};
 use crate::rules::RuleSet;
@@ -27,19 +29,25 @@ use crate::ExitStatus;
 
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     let common = &cli.common;
+    let scans = matches!(cli.command, Command::Staged | Command::Scan { .. } | Command::PreCommit { .. } | Command::History(_) | Command::Push { .. });
+    if common.audit.any() && !scans {
+        bail!("--audit, --no-config, --no-baseline and --no-ignore-files apply to scan, history, staged, push and pre-commit");
+    }
     match cli.command {
         Command::Staged => staged::run(common, out),
-        Command::Scan { paths, no_ignore } => scan::run(common, &paths, no_ignore, out, err),
+        Command::Scan { paths, no_ignore } => scan::run(common, &paths, no_ignore || common.audit.skip_ignore_files(), out, err),
         Command::PreCommit { files } => precommit::run(common, &files, out, err),
         Command::Baseline { update, prune, from_detect_secrets, history } => {
             baseline::run(common, baseline::Mode { update, prune, history }, from_detect_secrets.as_deref(), err)
         }
         Command::Init { from_gitleaks, force } => init::run(common, from_gitleaks.as_deref(), force, out, err),
-        Command::Install { hook } => install::install(hook, err),
-        Command::Uninstall { hook } => install::uninstall(hook, err),
+        Command::Install { hook, global } => install::install(hook, global, err),
+        Command::Uninstall { hook, global } => install::uninstall(hook, global, err),
+        Command::CommitMsg { file } => commit_msg::run(common, &file, out),
+        Command::HookHandshake { protocol } => install::handshake(&protocol, out, err),
         Command::History(args) => history::run(common, &args, out, err),
         Command::Push { remote, url, max_blob_size } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
-        Command::Merge { files } => merge::run(common, &files, out),
+        Command::Merge { files } => merge::run(common, &files, out, err),
         Command::Rules { command } => rules::run(common, command, out),
     }
 }
@@ -64,13 +72,27 @@ fn setup(common: &Common, base: &Path, root: &Path) -> Result<Setup> {
 }
 
 /// As `setup`, with the baseline given (the `baseline` command writes one that may not exist).
+/// `--audit` and the `--no-*` flags turn off what the repository itself could use to hide a
+/// finding; what stays on is counted in every report.
 fn setup_with(common: &Common, base: &Path, root: &Path, baseline: Option<Baseline>) -> Result<Setup> {
-    let loaded = crate::config::load(common.config.as_deref(), root)?;
+    let audit = common.audit;
+    let loaded = if audit.skip_config() { None } else { crate::config::load(common.config.as_deref(), root)? };
     let rules = crate::config::build(loaded.as_ref(), false)?;
-    let ignore_path = root.join(crate::filter::gitleaksignore_file());
-    let ignore = GitleaksIgnore::load(&ignore_path).with_context(|| format!("cannot read {}", ignore_path.display()))?;
+    let ignore = if audit.audit {
+        GitleaksIgnore::default()
+    } else {
+        let ignore_path = root.join(crate::filter::gitleaksignore_file());
+        GitleaksIgnore::load(&ignore_path).with_context(|| format!("cannot read {}", ignore_path.display()))?
+    };
     let paths = PathKey { base: base.to_path_buf(), root: root.to_path_buf() };
-    let filters = Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore);
+    let effect = crate::config::effect(loaded.as_ref());
+    let policy = Policy { rules_disabled: effect.rules_disabled, rules_tuned: effect.rules_tuned, turned_off: audit.turned_off() };
+    let judge = crate::policy::Judge::new(&rules, loaded.as_ref().map(|l| l.config.policy.resolve()).unwrap_or_default());
+    let mut filters =
+        Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore).with_policy(policy).with_judge(judge);
+    if audit.audit {
+        filters = filters.without_inline_allows();
+    }
     Ok(Setup { rules, filters })
 }
 
@@ -81,6 +103,9 @@ fn baseline_path(common: &Common, root: &Path) -> PathBuf {
 /// The baseline in force: the one named by `--baseline` (which must exist), or the
 /// repository's when it has one.
 fn load_baseline(common: &Common, root: &Path) -> Result<Option<Baseline>> {
+    if common.audit.skip_baseline() {
+        return Ok(None);
+    }
     let path = baseline_path(common, root);
     let baseline = Baseline::load(&path)?;
     if baseline.is_none() && common.baseline.is_some() {
@@ -104,7 +129,15 @@ fn finish(
     let filtered = filters.apply(matches);
     summary.allowed_inline = filtered.allowed_inline;
     summary.allowed_config = filtered.allowed_config;
+    summary.allowed_gitleaks_ignore = filtered.allowed_gitleaks_ignore;
     summary.baselined = filtered.baselined;
+    let policy = filters.policy();
+    summary.rules_disabled = policy.rules_disabled;
+    summary.rules_tuned = policy.rules_tuned;
+    summary.turned_off = policy.turned_off.clone();
+    if failed {
+        summary.errors = summary.errors.max(1);
+    }
     let options = report::Options {
         format: match common.format {
             Format::Human => report::Format::Human,
@@ -114,6 +147,8 @@ fn finish(
         },
         redact: !common.no_redact,
         color: use_color(common),
+        // Only machine formats show fingerprints; a human report (the commit hook) reads no key.
+        fingerprint_key: if common.format == Format::Human { None } else { Some(key::load()?) },
     };
     if common.quiet {
         summary.silent_when_clean = true;
@@ -131,7 +166,12 @@ fn write_report(common: &Common, out: &mut dyn Write, write: &mut dyn FnMut(&mut
             write(&mut file)?;
             file.flush().with_context(|| format!("cannot write the report to {}", path.display()))?;
         }
-        None => write(out)?,
+        None => {
+            // One write per finding line would be a system call each: buffer, then flush.
+            let mut out = BufWriter::new(out);
+            write(&mut out)?;
+            out.flush()?;
+        }
     }
     Ok(())
 }

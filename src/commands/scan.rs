@@ -39,12 +39,22 @@ pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Wr
     if roots.is_empty() && stdin.is_empty() {
         roots.push(PathBuf::from("."));
     }
-    for root in &roots {
+    let mut walked = Vec::with_capacity(roots.len());
+    for root in roots {
         if !root.exists() {
             anyhow::bail!("{}: no such file or folder", root.display());
         }
+        // A FIFO, `<(cmd)` or `/dev/stdin` named here is read to its end: a walk would pass
+        // over it and report a clean scan of nothing.
+        match files::is_stream(&root) {
+            Ok(true) => visit(files::read_named_stream(&root)),
+            Ok(false) => walked.push(root),
+            Err(e) => anyhow::bail!("{}: {e}", root.display()),
+        }
     }
-    files::walk(&roots, &WalkOptions { no_ignore }, &visit);
+    files::walk(&walked, &WalkOptions { no_ignore }, &visit);
+    // Ignore files hide whole folders; reports say whether they were honoured.
+    tally.lock().expect("the walk is over").summary.ignore_files = (!walked.is_empty()).then_some(!no_ignore);
 
     finish_tally(common, &setup.filters, tally, out, err)
 }
@@ -58,9 +68,10 @@ pub(super) fn finish_tally(
 ) -> Result<ExitStatus> {
     let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
     for message in &tally.errors {
-        writeln!(err, "leakguard: error: {message}")?;
+        // The message names a file: escaped, like every path a report prints.
+        writeln!(err, "leakguard: error: {}", crate::report::escape(message))?;
     }
-    let summary = Summary { scope: "", ..tally.summary };
+    let summary = Summary { scope: "", errors: tally.errors.len(), ..tally.summary };
     super::finish(common, filters, tally.matches, summary, !tally.errors.is_empty(), out)
 }
 

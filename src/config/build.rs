@@ -1,10 +1,11 @@
 //! Turns a config into the rule set of a run: built-ins (or not), minus disabled rules, with
 //! overrides applied and custom rules added, each custom rule proven by its own examples.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::{ConfigError, Loaded};
-use crate::rules::{check, Rule, RuleSet};
+use crate::rules::{check, Rule, RuleError, RuleSet, RuleSpec};
 
 /// Builds the rule set. Built-in rules carry their examples only `with_examples` (the `rules`
 /// command); a scan never reads them.
@@ -18,51 +19,100 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
     let at = |span: Range<usize>, message: String| ConfigError::at(&loaded.path, &loaded.text, span, message);
     let mut rules = if cfg.builtin { builtin()? } else { RuleSet::default() };
     let known: Vec<String> = rules.ids().map(str::to_string).collect();
+    // The id is not echoed (it may be a secret pasted in the wrong place); a near miss of a
+    // known id is named instead.
     let unknown = |id: &str| {
         let hint = super::error::did_you_mean(id, known.iter().map(String::as_str))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        format!("no rule `{id}`{hint}")
+        format!("no such rule{hint}")
     };
 
-    for id in &cfg.disable {
-        if !rules.remove(id.get_ref()) {
-            return Err(at(id.span(), unknown(id.get_ref())).into());
-        }
+    // Each step is one pass over the rules (or a lookup per rule): a config with ten thousand
+    // custom rules must load in linear time.
+    if let Some(id) = cfg.disable.iter().find(|id| rules.get(id.get_ref()).is_none()) {
+        return Err(at(id.span(), unknown(id.get_ref())).into());
     }
+    rules.remove_all(&cfg.disable.iter().map(|id| id.get_ref().as_str()).collect::<Vec<_>>());
+    let custom_ids: HashSet<&str> = cfg.custom.iter().map(|c| c.get_ref().id.as_ref()).collect();
     for (id, tuning) in &cfg.overrides {
         let Some(rule) = rules.get_mut(id.get_ref()) else {
             // A custom rule may be tuned too; it is checked once custom rules are in.
-            if cfg.custom.iter().any(|c| c.get_ref().id == *id.get_ref()) {
+            if custom_ids.contains(id.get_ref().as_str()) {
                 continue;
             }
             return Err(at(id.span(), unknown(id.get_ref())).into());
         };
         apply(rule, tuning);
     }
+    let overrides: HashMap<&str, &super::Override> = cfg.overrides.iter().map(|(k, v)| (k.get_ref().as_str(), v)).collect();
     let origin = crate::source::display_path(&loaded.path);
     for (index, custom) in cfg.custom.iter().enumerate() {
         let spec = custom.get_ref().clone();
         let id = spec.id.clone();
-        let regex_at = custom_rule_span(&loaded.text, index, "regex");
-        let mut rule = Rule::new(spec, origin.clone());
-        if let Err(e) = rule.regex() {
-            return Err(at(regex_at, format!("custom rule `{id}`: {}", one_line(&regex_message(&e)))).into());
+        // Messages name the rule by its position and never quote its fields.
+        let name = format!("custom rule {}", index + 1);
+        let scrub = |message: &str| scrub(message, &spec);
+        let mut rule = Rule::new(spec.clone(), origin.clone());
+        if let Err(e) = crate::rules::check_cost(&rule.spec.regex) {
+            let regex_at = custom_rule_span(&loaded.text, index, "regex");
+            return Err(at(regex_at, format!("{name}: regex too costly: {}", scrub(&e))).into());
         }
-        if let Some(tuning) = cfg.overrides.iter().find(|(k, _)| *k.get_ref() == id).map(|(_, v)| v) {
+        if let Err(e) = rule.regex() {
+            // Found only now: parsing the file again for each rule would make loading quadratic.
+            let regex_at = custom_rule_span(&loaded.text, index, "regex");
+            return Err(at(regex_at, format!("{name}: {}", scrub(&one_line(&regex_message(&e))))).into());
+        }
+        if let Some(tuning) = overrides.get(id.as_ref()) {
             apply(&mut rule, tuning);
         }
         let failures = check::check_examples(&rule);
         if let Some(first) = failures.first() {
             let key = if first.starts_with("negative") { "negative_examples" } else { "examples" };
             let span = custom_rule_span(&loaded.text, index, key);
-            return Err(at(span, format!("custom rule `{id}`: {first}")).into());
+            return Err(at(span, format!("{name}: {}", scrub(first))).into());
         }
         if let Err(e) = rules.add(rule) {
-            return Err(at(custom_rule_span(&loaded.text, index, "id"), e.to_string()).into());
+            let message = match e {
+                RuleError::Duplicate { first, .. } => format!("{name}: its `id` is already used by a rule of {first}"),
+                RuleError::Invalid { msg, .. } => format!("{name}: {}", scrub(&msg)),
+                other => format!("{name}: {}", scrub(&other.to_string())),
+            };
+            return Err(at(custom_rule_span(&loaded.text, index, "id"), message).into());
         }
     }
     Ok(rules)
+}
+
+/// `message` with every field of `spec` it quotes replaced, so an error never echoes a value.
+fn scrub(message: &str, spec: &RuleSpec) -> String {
+    let mut values: Vec<&str> = vec![spec.id.as_ref(), spec.regex.as_ref()];
+    values.extend(spec.keywords.iter().map(|k| k.as_ref()));
+    values.extend(spec.examples.iter().map(String::as_str));
+    values.extend(spec.negative_examples.iter().map(String::as_str));
+    values.extend(spec.checksum.iter().map(|k| k.as_ref()));
+    values.extend(spec.path.iter().map(|k| k.as_ref()));
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    let mut out = message.to_string();
+    for value in values.into_iter().filter(|v| v.len() >= 3) {
+        out = out.replace(value, "(value)");
+    }
+    out
+}
+
+/// What a config changed in the rule set, for reports: rules turned off, rules tuned.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Effect {
+    pub rules_disabled: usize,
+    pub rules_tuned: usize,
+}
+
+pub fn effect(loaded: Option<&Loaded>) -> Effect {
+    let Some(loaded) = loaded else { return Effect::default() };
+    let cfg = &loaded.config.rules;
+    let rules_disabled = if cfg.builtin { cfg.disable.len() } else { RuleSet::builtin_for_scan().len() };
+    let rules_tuned = cfg.overrides.values().filter(|o| o.entropy.is_some() || o.severity.is_some()).count();
+    Effect { rules_disabled, rules_tuned }
 }
 
 fn regex_message(e: &crate::rules::RuleError) -> String {

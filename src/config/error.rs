@@ -39,7 +39,7 @@ impl ConfigError {
     }
 
     pub fn from_toml(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
-        let message = with_suggestion(err.message().trim());
+        let message = without_value(&with_suggestion(err.message().trim()));
         match err.span() {
             Some(span) => ConfigError::at(path, text, span, message),
             None => ConfigError { path: path.to_path_buf(), line: 0, column: 0, message },
@@ -47,15 +47,64 @@ impl ConfigError {
     }
 }
 
-/// serde says "unknown field `x`, expected one of `a`, `b`"; say which one was meant.
+/// serde says "unknown field `x`, expected one of `a`, `b`"; say which one was meant. The
+/// unknown name is echoed only when it is a near miss of a known one: otherwise it may be a
+/// secret pasted on the wrong line.
 fn with_suggestion(message: &str) -> String {
     let Some(rest) = message.strip_prefix("unknown field `") else { return message.to_string() };
-    let Some((unknown, expected)) = rest.split_once("`, expected ") else { return message.to_string() };
+    let Some((unknown, expected)) = rest.rsplit_once("`, expected ") else { return "unknown key".to_string() };
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     match did_you_mean(unknown, candidates.iter().copied()) {
         Some(best) => format!("unknown key `{unknown}` (did you mean `{best}`?)"),
-        None => format!("unknown key `{unknown}` (expected one of {})", expected.trim_start_matches("one of ")),
+        None => format!("unknown key (expected one of {})", expected.trim_start_matches("one of ")),
     }
+}
+
+/// A serde or TOML message without the value it quotes: the value may be a secret, and the
+/// position already points at it. "invalid type: string \"x\", expected a boolean" becomes
+/// "invalid type: a string, expected a boolean".
+pub fn without_value(message: &str) -> String {
+    let expected = |m: &str| m.rsplit_once(", expected ").map(|(_, e)| format!(", expected {e}")).unwrap_or_default();
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let kind = rest.split([' ', ',']).next().unwrap_or_default();
+            let kind = match kind.as_bytes().first() {
+                Some(b) if kind.bytes().all(|b| b.is_ascii_lowercase()) => format!(" {} {kind}", if b"aeiou".contains(b) { "an" } else { "a" }),
+                _ => String::new(),
+            };
+            return format!("{}:{kind}{}", prefix.trim_end().trim_end_matches(':'), expected(rest));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return format!("unknown value{}", expected(rest));
+    }
+    if message.starts_with("duplicate key") {
+        return "duplicate key".to_string();
+    }
+    if message.starts_with("unknown key `") || message.starts_with("unknown key (") || message.starts_with("missing field") {
+        return message.to_string();
+    }
+    // Other TOML messages name expected tokens; drop anything quoted from the input.
+    strip_quoted(message)
+}
+
+/// Removes `"..."` and `'...'` segments (quoted input), keeping backticked tokens (TOML's
+/// "expected `]`").
+fn strip_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quote: Option<char> = None;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => {
+                quote = Some(c);
+                out.push_str("(value)");
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// The closest candidate within a small edit distance.
@@ -96,5 +145,15 @@ mod tests {
             with_suggestion("unknown field `pathz`, expected one of `paths`, `secrets`"),
             "unknown key `pathz` (did you mean `paths`?)"
         );
+        assert_eq!(with_suggestion("unknown field `ghp_x0Yz`, expected `paths`"), "unknown key (expected one of `paths`)");
+    }
+
+    #[test]
+    fn messages_drop_the_value() {
+        assert_eq!(without_value("invalid type: string \"s3cret, expected x\", expected a boolean"), "invalid type: a string, expected a boolean");
+        assert_eq!(without_value("unknown variant `s3cret`, expected `block` or `warn`"), "unknown value, expected `block` or `warn`");
+        assert_eq!(without_value("invalid value: integer `77`, expected a u32"), "invalid value: an integer, expected a u32");
+        assert_eq!(without_value("duplicate key `s3cret`"), "duplicate key");
+        assert_eq!(without_value("unclosed table, expected `]`"), "unclosed table, expected `]`");
     }
 }

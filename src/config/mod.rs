@@ -13,8 +13,8 @@ use toml::Spanned;
 
 use crate::rules::{RuleSpec, Severity};
 
-pub use build::build;
-pub use error::ConfigError;
+pub use build::{build, effect, Effect};
+pub use error::{without_value, ConfigError};
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = ".leakguard.toml";
@@ -26,6 +26,9 @@ pub struct Config {
     pub rules: RulesConfig,
     #[serde(default)]
     pub allowlist: AllowlistSpec,
+    /// What blocks and what warns, by confidence and kind of file.
+    #[serde(default)]
+    pub policy: crate::policy::PolicySpec,
 }
 
 #[derive(Debug, Deserialize)]

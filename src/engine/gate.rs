@@ -121,6 +121,9 @@ pub fn generic_value_ok(value: &[u8], name: Option<&[u8]>) -> bool {
     if is_weak_default(&lower) || lower.contains("://") || is_reference(text) || is_encrypted(text) {
         return false;
     }
+    if is_format_string(text) || is_member_path(text) || names_a_secret_in_code(text, &lower) || is_word_identifier(text) {
+        return false;
+    }
     // WordPress salts hold spaces; a sentence does too, with far less entropy.
     if text.chars().any(char::is_whitespace) && (len < 32 || entropy(value) < 4.5) {
         return false;
@@ -223,7 +226,7 @@ pub fn is_harmless_by_prefix(value: &[u8]) -> bool {
 /// Source files, where an unquoted value is an expression (`password = getPassword()`), never
 /// a literal.
 const CODE_EXTENSIONS: &[&str] = &[
-    "py", "js", "jsx", "mjs", "cjs", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "go", "rs",
+    "py", "pyi", "js", "jsx", "mjs", "cjs", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "go", "rs",
     "rb", "rake", "php", "cs", "vb", "fs", "swift", "m", "mm", "c", "h", "cc", "cpp", "hpp", "dart",
     "lua", "pl", "ex", "exs", "erl", "clj", "vue", "svelte",
 ];
@@ -413,6 +416,62 @@ fn is_identifier(text: &str) -> bool {
     separated && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.'))
 }
 
+/// `'__omit_place_holder__%s' % x`, `"token {}".format(x)`: a template filled at run time.
+fn is_format_string(text: &str) -> bool {
+    ["%s", "%d", "%r", "%(", "{}", "{0}", "%v", "%q"].iter().any(|m| text.contains(m))
+}
+
+/// `CloudFrontOriginAccessIdentityList.NextMarker`, `keystone.models.TokenModel`: a member or
+/// module path, every part a word-like identifier.
+fn is_member_path(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() >= 2 && parts.iter().all(|p| is_word_identifier(p) || p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && p.len() >= 2)
+}
+
+/// `X-Subject-Token`, `OS-OAUTH1:access_token`, `V1SecretVolumeSource`: code that names a
+/// secret (a header, a type, a key name), not a value one would type.
+fn names_a_secret_in_code(text: &str, lower: &str) -> bool {
+    let code_like = text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b':' | b'/'));
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    code_like && digits <= 2 && ["token", "secret", "password", "passwd", "credential", "apikey", "api_key"].iter().any(|w| lower.contains(w))
+}
+
+/// `TooManyDistributionsAssociatedToKeyGroup`, `DescribeDefaultEncryptionConfiguration`:
+/// CamelCase or snake_case words. Random mixed case breaks into short runs without vowels.
+fn is_word_identifier(text: &str) -> bool {
+    if !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') || text.bytes().filter(u8::is_ascii_digit).count() > 2 {
+        return false;
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in text.chars() {
+        if c == '_' || c.is_ascii_digit() || (c.is_ascii_uppercase() && prev_lower) {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        if c.is_ascii_alphabetic() {
+            current.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase();
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    // Acronyms (`TLSConfig`) put capitals together; random mixed case does it everywhere.
+    let capitals_together = text.as_bytes().windows(2).filter(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase()).count();
+    if capitals_together > 3 {
+        return false;
+    }
+    let long: Vec<&String> = words.iter().filter(|w| w.len() >= 3).collect();
+    let short = words.len() - long.len();
+    !words.is_empty()
+        && short * 4 <= words.len()
+        && long.iter().all(|w| w.bytes().any(|b| b"aeiouy".contains(&b)))
+        && words.iter().map(String::len).sum::<usize>() >= 3 * words.len()
+}
+
 pub fn is_uuid(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 36
@@ -477,5 +536,25 @@ mod tests {
         assert!(is_lookup(b"password = os.environ.get(") && is_lookup(b"token: ${{ secrets."));
         assert!(says_fake(b"token = 'ghp_x'  # fake") && !says_fake(b"token = 'ghp_x'"));
         assert!(is_uuid("3f2b8c4e-9a1d-4e6f-b7c2-5d8e1f0a9b3c") && !is_uuid("3f2b8c4e9a1d4e6fb7c25d8e1f0a9b3c"));
+    }
+
+    #[test]
+    fn code_that_names_a_secret_is_not_one() {
+        for code in [
+            "CloudFrontOriginAccessIdentityList.NextMarker",
+            "TooManyDistributionsAssociatedToKeyGroup",
+            "DescribeDefaultEncryptionConfiguration",
+            "X-Subject-Token",
+            "OS-OAUTH1:access_token",
+            "V1SecretVolumeSource",
+            "CLIENT_TRAFFIC_SECRET_0",
+            "__omit_place_holder__%s",
+            "keystone.models.token_model.TokenModel",
+        ] {
+            assert!(!generic_value_ok(code.as_bytes(), None), "{code}");
+        }
+        for secret in ["Qm7Lx2Wv9Rt4Zp8Kc3Nh6Bd1", "kQzPwRtYuIoPaSdFgHjKlZxCvB", "gHtOpzmTPf8ls3pX_ILq", "bf236db91b50b1182ee3e16f68d55da51f14bf74"] {
+            assert!(generic_value_ok(secret.as_bytes(), None), "{secret}");
+        }
     }
 }

@@ -21,6 +21,7 @@ use crate::chunk::{Chunk, Provenance};
 use crate::finding::Finding;
 use crate::rules::{Kind, Rule, RuleError, RuleMatch, RuleSet};
 
+pub use checksum::verify as verify_checksum;
 pub use placeholder::is_placeholder;
 use prefilter::Prefilter;
 pub use prefilter::Workload;
@@ -200,7 +201,7 @@ impl<'r> Engine<'r> {
         let mut candidates = self.candidates(chunk, &scope, &hits.rules)?;
         self.decoded(chunk, &scope, &hits.decode_lines, &mut candidates)?;
         let candidates = resolve_overlaps(self.rules, candidates);
-        Ok(candidates.iter().map(|c| render::finding(self.rules, chunk, c, &candidates)).collect())
+        Ok(render::findings(self.rules, chunk, &candidates))
     }
 
     /// Compiles the regexes a commit's hits woke, on two threads when there are several:
@@ -402,15 +403,37 @@ fn windows(chunk: &Chunk<'_>, rule: &Rule, lines: impl Iterator<Item = usize>) -
     out
 }
 
+/// Byte ranges merged into disjoint sorted spans, to ask "does this range overlap any?" in
+/// logarithmic time: a file of dense findings must not cost their square.
+struct Spans(Vec<Range<usize>>);
+
+impl Spans {
+    fn new(mut ranges: Vec<Range<usize>>) -> Spans {
+        ranges.sort_unstable_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Spans(merged)
+    }
+
+    fn overlaps(&self, r: &Range<usize>) -> bool {
+        // The first span ending after `r.start` is the only one that can overlap first.
+        let i = self.0.partition_point(|s| s.end <= r.start);
+        self.0.get(i).is_some_and(|s| s.start < r.end && r.start < s.end)
+    }
+}
+
 /// Drops a generic rule's candidate when a provider rule found an overlapping secret: the
 /// provider rule says more about it.
 fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     let generic = |c: &Candidate| rules.rules()[c.rule].is_generic();
-    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
     let secret = |c: &Candidate| rules.rules()[c.rule].spec.kind == Kind::Secret;
-    let specific: Vec<Range<usize>> =
-        candidates.iter().filter(|c| !generic(c) && secret(c)).map(|c| c.secret.clone()).collect();
-    candidates.retain(|c| !generic(c) || !specific.iter().any(|s| overlaps(s, &c.secret)));
+    let specific = Spans::new(candidates.iter().filter(|c| !generic(c) && secret(c)).map(|c| c.secret.clone()).collect());
+    candidates.retain(|c| !generic(c) || !specific.overlaps(&c.secret));
     // A credential-file smell says "this file may hold credentials": once per file, and not
     // at all when a secret in it is reported anyway.
     let file_smell = |c: &Candidate| {
@@ -418,13 +441,8 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
         spec.kind == Kind::Smell && spec.path.is_some()
     };
     let has_secret = candidates.iter().any(secret);
-    let mut seen = Vec::new();
-    candidates.retain(|c| {
-        !file_smell(c) || (!has_secret && !seen.contains(&c.rule) && {
-            seen.push(c.rule);
-            true
-        })
-    });
+    let mut seen = std::collections::HashSet::new();
+    candidates.retain(|c| !file_smell(c) || (!has_secret && seen.insert(c.rule)));
     candidates.sort_by_key(|c| (c.secret.start, c.rule, c.secret.end));
     // One report per secret: the same value caught by two rules of the same kind (an AWS
     // secret found by its name and by the key id above it) is one secret.

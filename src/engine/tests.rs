@@ -252,3 +252,35 @@ fn a_match_with_the_wrong_name_does_not_hide_the_next() {
     let found = scan_at(&rules, "home/.bashrc", line);
     assert_eq!(rule_ids(&found), ["generic-secret-assignment"]);
 }
+
+/// Many secrets on one long line, and a key block longer than a short secret before them:
+/// each finding's column counts characters, and each rendered line masks every secret it
+/// shows (the per-file work is linear, issue 12 item 11; the result is what it was).
+#[test]
+fn dense_findings_on_a_long_line_keep_their_columns_and_masks() {
+    let rules = rules();
+    let body: String = (0..40).map(|i| format!("{:0>60}\n", format!("Qm9{i}zX"))).collect();
+    let mut text = format!("-----BEGIN DEMO-----\n{body}-----END DEMO-----\n");
+    // Varied letters (a run of one letter would read as a placeholder).
+    let alphabet = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut seed = 7u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        alphabet[(seed >> 33) as usize % alphabet.len()] as char
+    };
+    let tokens: Vec<String> = (0..300).map(|_| format!("dmo_{}", (0..20).map(|_| next()).collect::<String>())).collect();
+    let line = tokens.iter().map(|t| format!("é {t}")).collect::<Vec<_>>().join(" ");
+    text.push_str(&line);
+    let found = scan(&rules, &text);
+    let on_line: Vec<_> = found.iter().filter(|f| f.rule_id == "demo-token").collect();
+    assert_eq!(on_line.len(), tokens.len());
+    assert!(found.iter().any(|f| f.rule_id == "demo-key-block"));
+    for (f, t) in on_line.iter().zip(&tokens) {
+        let before = &line[..line.find(t.as_str()).expect("token on the line")];
+        assert_eq!(f.location.column as usize, before.chars().count() + 1);
+        assert_eq!(f.location.end_column as usize, before.chars().count() + t.len() + 1);
+        let (shown, own) = f.render_line(true);
+        assert_eq!(&shown[own], "dmo_******");
+        assert!(!tokens.iter().any(|t| shown.contains(t.as_str())), "every secret shown is masked: {shown}");
+    }
+}

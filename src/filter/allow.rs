@@ -28,7 +28,10 @@ impl Allowlist {
             list.iter()
                 .map(|r| {
                     Regex::new(r.get_ref())
-                        .map_err(|e| ConfigError::at(file, text, r.span(), format!("invalid regex: {}", last_line(&e.to_string()))))
+                        .map_err(|e| {
+                        let cause = crate::config::without_value(&last_line(&e.to_string()));
+                        ConfigError::at(file, text, r.span(), format!("invalid regex: {cause}"))
+                    })
                 })
                 .collect()
         };
@@ -37,10 +40,10 @@ impl Allowlist {
         } else {
             let mut set = GlobSetBuilder::new();
             for glob in &spec.paths {
-                let g = Glob::new(glob.get_ref()).map_err(|e| ConfigError::at(file, text, glob.span(), format!("invalid glob: {}", e.kind())))?;
+                let g = Glob::new(glob.get_ref()).map_err(|e| ConfigError::at(file, text, glob.span(), format!("invalid glob: {}", glob_cause(e.kind()))))?;
                 set.add(g);
             }
-            Some(set.build().map_err(|e| ConfigError::at(file, text, spec.paths[0].span(), e.to_string()))?)
+            Some(set.build().map_err(|e| ConfigError::at(file, text, spec.paths[0].span(), format!("invalid glob: {}", glob_cause(e.kind()))))?)
         };
         Ok(Allowlist {
             paths,
@@ -73,6 +76,16 @@ impl Allowlist {
     }
 }
 
+/// The glob error's cause, never the characters it quotes.
+fn glob_cause(kind: &globset::ErrorKind) -> String {
+    match kind {
+        globset::ErrorKind::InvalidRange(..) => "a character range runs backwards".to_string(),
+        globset::ErrorKind::Regex(_) => "it does not compile".to_string(),
+        other => crate::config::without_value(&other.to_string()),
+    }
+}
+
+/// The last line of the regex crate's message: its cause, not the pattern it echoes above.
 fn last_line(message: &str) -> String {
     message.lines().last().unwrap_or_default().trim().trim_start_matches("error: ").to_string()
 }

@@ -12,6 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::baseline::Baseline;
 use crate::config::{ConfigError, Loaded};
 use crate::finding::Finding;
+use crate::policy::Judge;
 
 pub use allow::Allowlist;
 pub use gitleaksignore::GitleaksIgnore;
@@ -28,7 +29,10 @@ pub struct Filtered {
     pub findings: Vec<Finding>,
     pub allowed_config: usize,
     pub allowed_inline: usize,
+    pub allowed_gitleaks_ignore: usize,
     pub baselined: usize,
+    /// Turned off by the policy (`off` for that confidence and kind of file).
+    pub policy_off: usize,
 }
 
 /// Everything that can hide a finding, compiled once per run.
@@ -39,6 +43,21 @@ pub struct Filters {
     gitleaks_ignore: GitleaksIgnore,
     baseline: Option<Baseline>,
     paths: PathKey,
+    judge: Option<Judge>,
+    /// `--audit`: inline allow comments hide nothing.
+    ignore_inline: bool,
+    policy: Policy,
+}
+
+/// What the config and the command line changed before any finding was made, for reports.
+#[derive(Debug, Default, Clone)]
+pub struct Policy {
+    /// Rules the config turned off.
+    pub rules_disabled: usize,
+    /// Rules the config tuned (entropy, severity).
+    pub rules_tuned: usize,
+    /// Mechanisms turned off on the command line.
+    pub turned_off: Vec<&'static str>,
 }
 
 impl Filters {
@@ -60,8 +79,29 @@ impl Filters {
         self
     }
 
+    /// Confidence and the block/warn policy, applied before the allowlists.
+    pub fn with_judge(mut self, judge: Judge) -> Self {
+        self.judge = Some(judge);
+        self
+    }
+
     pub fn with_gitleaks_ignore(mut self, ignore: GitleaksIgnore) -> Self {
         self.gitleaks_ignore = ignore;
+        self
+    }
+
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Inline allow comments are not honoured (an auditor's run).
+    pub fn without_inline_allows(mut self) -> Self {
+        self.ignore_inline = true;
         self
     }
 
@@ -73,15 +113,32 @@ impl Filters {
 
     pub fn apply(&self, matches: Vec<Finding>) -> Filtered {
         let mut out = Filtered::default();
-        for finding in matches {
-            let path = self.repo_path(&finding);
+        let mut matches = matches;
+        if let Some(judge) = &self.judge {
+            let before = matches.len();
+            matches.retain_mut(|f| {
+                let path = self.repo_path(f);
+                judge.judge(f, &path)
+            });
+            out.policy_off = before - matches.len();
+        }
+        let paths: Vec<String> = matches.iter().map(|f| self.repo_path(f)).collect();
+        if let Some(baseline) = &self.baseline {
+            // The baseline's hash is slow on purpose: compute the ones needed on all cores.
+            let candidates = matches.iter().zip(&paths).filter(|(f, p)| baseline.has_key(&f.rule_id, p));
+            baseline.hash_all(candidates.map(|(f, _)| (f.rule_id.as_str(), f.secret.as_str())));
+        }
+        for (finding, path) in matches.into_iter().zip(paths) {
+            if self.baseline.as_ref().is_some_and(|b| b.is_own_salt(&path, &finding.secret)) {
+                continue;
+            }
             let by_rule = self.per_rule.get(&finding.rule_id);
             if self.global.allows(&finding, &path) || by_rule.is_some_and(|a| a.allows(&finding, &path)) {
                 out.allowed_config += 1;
-            } else if allows(&finding.line_text, &finding.rule_id) {
+            } else if !self.ignore_inline && allows(&finding.line_text, &finding.rule_id) {
                 out.allowed_inline += 1;
             } else if self.gitleaks_ignore.allows(&finding, &path) {
-                out.allowed_config += 1;
+                out.allowed_gitleaks_ignore += 1;
             } else if self.baseline.as_ref().is_some_and(|b| b.contains(&finding.rule_id, &path, &finding.secret)) {
                 out.baselined += 1;
             } else {

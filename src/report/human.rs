@@ -1,8 +1,10 @@
-//! The human report: one block per finding, then a one-line summary.
+//! The human report: one block per finding, then a one-line summary. Everything taken from the
+//! input (paths, lines, commit subjects, names) is escaped: a repository cannot drive the
+//! terminal.
 
 use std::io::{self, Write};
 
-use super::{shown_secret, Options, Summary};
+use super::{escape, shown_secret, Options, Summary};
 use crate::chunk::Provenance;
 use crate::finding::Finding;
 
@@ -29,7 +31,10 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
     for finding in findings {
         write_finding(out, finding, options, &p)?;
     }
-    if findings.is_empty() && summary.silent_when_clean {
+    if let Some(why) = &summary.partial {
+        writeln!(out, "leakguard: PARTIAL SCAN, not everything was scanned: {}", escape(why))?;
+    }
+    if findings.is_empty() && summary.silent_when_clean && !summary.has_gaps() {
         return Ok(());
     }
     writeln!(out, "{}", summary_line(findings, summary))
@@ -41,15 +46,19 @@ fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint)
     writeln!(
         out,
         "{} {} {}",
-        p.paint(BOLD, &format!("{}:{}:{}", loc.path, loc.line, loc.column)),
-        p.paint(style, &f.rule_id),
-        p.paint(DIM, &format!("[{} · {level}]", f.kind)),
+        p.paint(BOLD, &format!("{}:{}:{}", escape(&loc.path), loc.line, loc.column)),
+        p.paint(style, &escape(&f.rule_id)),
+        p.paint(DIM, &match f.confidence {
+            Some(c) => format!("[{} · {level} · {} confidence]", f.kind, c.as_str()),
+            None => format!("[{} · {level}]", f.kind),
+        }),
     )?;
     let decoded = f.decoded_from.map(|e| format!(" (found in {e} text)")).unwrap_or_default();
-    writeln!(out, "  {}{decoded}", f.description)?;
+    writeln!(out, "  {}{decoded}", escape(&f.description))?;
     if let Provenance::Commit(c) = &f.provenance {
-        let short = &c.id[..c.id.len().min(12)];
-        writeln!(out, "  commit {short} by {} <{}> on {}: {}", c.author, c.email, c.date, c.summary)?;
+        let short = escape(&c.id[..c.id.len().min(12)]);
+        let (author, email, date, subject) = (escape(&c.author), escape(&c.email), escape(&c.date), escape(&c.summary));
+        writeln!(out, "  commit {short} by {author} <{email}> on {date}: {subject}")?;
     }
 
     if f.is_about_file() {
@@ -57,24 +66,26 @@ fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint)
             out,
             "  {} if it should not be in the repository, `git rm --cached {}`; to keep it, list its path under [allowlist] paths in .leakguard.toml",
             p.paint(DIM, "fix:"),
-            loc.path
+            escape(&loc.path)
         )?;
         return writeln!(out);
     }
     let (line, own) = f.render_line(options.redact);
-    let lead = line[..own.start].chars().count();
-    let width = line[own.clone()].chars().count().max(1);
     let line = line.replace('\t', " ");
+    // Widths as printed: an escaped control character takes several columns.
+    let lead = escape(&line[..own.start]).chars().count();
+    let width = escape(&line[own.clone()]).chars().count().max(1);
+    let line = escape(&line);
     let gutter = loc.line.to_string();
     let pad = " ".repeat(gutter.len());
     writeln!(out, "  {} {line}", p.paint(DIM, &format!("{gutter} |")))?;
     writeln!(out, "  {} {}{}", p.paint(DIM, &format!("{pad} |")), " ".repeat(lead), p.paint(style, &"^".repeat(width)))?;
-    writeln!(out, "  secret: {}", shown_secret(f, options))?;
+    writeln!(out, "  secret: {}", escape(&shown_secret(f, options)))?;
     writeln!(
         out,
         "  {} if it is real, remove it and revoke it; if not, add `leakguard:allow {}` in a comment on that line",
         p.paint(DIM, "fix:"),
-        f.rule_id
+        escape(&f.rule_id)
     )?;
     writeln!(out)
 }
@@ -98,8 +109,17 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
     if summary.allowed_config > 0 {
         parts.push(format!("{} allowed by config", summary.allowed_config));
     }
+    if summary.allowed_gitleaks_ignore > 0 {
+        parts.push(format!("{} allowed by .gitleaksignore", summary.allowed_gitleaks_ignore));
+    }
     if summary.baselined > 0 {
         parts.push(format!("{} in the baseline", summary.baselined));
+    }
+    if summary.rules_disabled > 0 {
+        parts.push(format!("config disabled {} {}", summary.rules_disabled, plural(summary.rules_disabled, "rule", "rules")));
+    }
+    if summary.rules_tuned > 0 {
+        parts.push(format!("config tuned {} {}", summary.rules_tuned, plural(summary.rules_tuned, "rule", "rules")));
     }
     if summary.skipped_binary > 0 {
         parts.push(format!("{} binary skipped", summary.skipped_binary));
@@ -108,12 +128,21 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
         let limit = summary.size_limit.unwrap_or(crate::source::MAX_FILE_SIZE);
         parts.push(format!("{} over {} skipped", summary.skipped_large, size(limit)));
     }
+    if summary.errors > 0 {
+        parts.push(format!("{} could not be read", summary.errors));
+    }
+    if summary.ignore_files == Some(true) {
+        parts.push("ignore files honoured".to_string());
+    }
+    if !summary.turned_off.is_empty() {
+        parts.push(format!("not applied: {}", summary.turned_off.join(", ")));
+    }
     format!("leakguard: {}", parts.join("; "))
 }
 
 /// `32 MiB`, or bytes when the limit is not a whole number of MiB.
 fn size(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
         format!("{bytes} bytes")

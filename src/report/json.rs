@@ -1,10 +1,11 @@
-//! `--format json`: an array of findings, one object each, stable field order.
+//! `--format json`: `{"findings": [...], "summary": {...}}`, stable field order. `--format
+//! jsonl`: one finding per line (`"type": "finding"`), then one `"type": "summary"` line.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{shown_secret, Options};
+use super::{escape, shown_secret, summary, Options, Summary};
 use crate::chunk::Provenance;
 use crate::finding::Finding;
 use crate::rules::{Kind, Severity};
@@ -26,6 +27,9 @@ struct Record<'a> {
     line_text: String,
     fingerprint: String,
     source: &'static str,
+    /// low | medium | high; absent for smells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     decoded_from: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,19 +47,34 @@ struct Record<'a> {
     commit_seq: Option<u32>,
 }
 
-pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io::Result<()> {
-    let records: Vec<Record<'_>> = findings.iter().map(|f| record(f, options)).collect();
-    serde_json::to_writer_pretty(&mut *out, &records)?;
+#[derive(Serialize)]
+struct Report<'a> {
+    findings: Vec<Record<'a>>,
+    summary: summary::Record<'a>,
+}
+
+#[derive(Serialize)]
+struct Line<T> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    body: T,
+}
+
+pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
+    let findings_json: Vec<Record<'_>> = findings.iter().map(|f| record(f, options)).collect();
+    escape::to_writer_pretty(out, &Report { findings: findings_json, summary: summary::record(findings, summary) })?;
     writeln!(out)
 }
 
-/// One compact object per line, written as it goes.
-pub fn write_lines(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io::Result<()> {
+/// One compact object per line, written as it goes; the summary last.
+pub fn write_lines(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
     for finding in findings {
-        serde_json::to_writer(&mut *out, &record(finding, options))?;
+        escape::to_writer(out, &Line { kind: "finding", body: record(finding, options) })?;
         writeln!(out)?;
     }
-    Ok(())
+    escape::to_writer(out, &Line { kind: "summary", body: summary::record(findings, summary) })?;
+    writeln!(out)
 }
 
 fn record<'a>(f: &'a Finding, options: &Options) -> Record<'a> {
@@ -76,12 +95,13 @@ fn record<'a>(f: &'a Finding, options: &Options) -> Record<'a> {
         secret: shown_secret(f, options),
         redacted: options.redact,
         line_text: f.render_line(options.redact).0,
-        fingerprint: f.fingerprint(),
+        fingerprint: options.fingerprint(f),
         source: match f.provenance {
             Provenance::File => "file",
             Provenance::Staged => "staged",
             Provenance::Commit(_) => "commit",
         },
+        confidence: f.confidence.map(|c| c.as_str()),
         decoded_from: f.decoded_from,
         commit: commit.map(|c| c.id.as_str()),
         author: commit.map(|c| c.author.as_str()),

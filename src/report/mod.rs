@@ -1,12 +1,16 @@
 //! Reports: the findings of a run written to a writer it is handed. Never prints on its own.
 
+mod escape;
 mod human;
 mod json;
 mod sarif;
+mod summary;
 
 use std::io::{self, Write};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, FingerprintKey};
+
+pub use escape::escape;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -18,11 +22,21 @@ pub enum Format {
     Sarif,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub format: Format,
     pub redact: bool,
     pub color: bool,
+    /// The key of the findings' fingerprints (machine formats only; the human report shows
+    /// none, so it needs no key).
+    pub fingerprint_key: Option<FingerprintKey>,
+}
+
+impl Options {
+    fn fingerprint(&self, finding: &Finding) -> String {
+        let key = self.fingerprint_key.as_ref().expect("machine formats are given a fingerprint key");
+        finding.fingerprint(key)
+    }
 }
 
 /// What the run looked at and what it hid; the human report's last line.
@@ -40,17 +54,55 @@ pub struct Summary {
     pub allowed_inline: usize,
     pub allowed_config: usize,
     pub baselined: usize,
-    /// Say nothing when there is nothing to say (a clean commit goes through unnoticed).
+    /// Findings hidden by a `.gitleaksignore` entry.
+    pub allowed_gitleaks_ignore: usize,
+    /// Inputs that could not be read or scanned (the run then exits 2).
+    pub errors: usize,
+    /// Rules the config turned off (`builtin = false`, `disable`).
+    pub rules_disabled: usize,
+    /// Rules the config tuned (entropy, severity).
+    pub rules_tuned: usize,
+    /// Ignore files (.gitignore, .ignore): `Some(true)` honoured, `Some(false)` not; `None`
+    /// where the source has none (git history, staged changes).
+    pub ignore_files: Option<bool>,
+    /// Mechanisms turned off on the command line (`--no-config`, `--audit`...).
+    pub turned_off: Vec<&'static str>,
+    /// Say nothing when there is nothing to say (a clean commit goes through unnoticed); a
+    /// skip or an error is still said.
     pub silent_when_clean: bool,
+    /// Why the scan stopped before the end (`history --timeout`): every format says so.
+    pub partial: Option<String>,
+}
+
+impl Summary {
+    /// Inputs not scanned, by reason: (id, count, what it means).
+    pub fn skipped(&self) -> Vec<(&'static str, usize)> {
+        [("binary", self.skipped_binary), ("too_large", self.skipped_large)].into_iter().filter(|(_, n)| *n > 0).collect()
+    }
+
+    /// Findings hidden, by mechanism.
+    pub fn suppressed(&self) -> [(&'static str, usize); 4] {
+        [
+            ("config_allowlist", self.allowed_config),
+            ("inline_allow", self.allowed_inline),
+            ("gitleaksignore", self.allowed_gitleaks_ignore),
+            ("baseline", self.baselined),
+        ]
+    }
+
+    /// Whether anything was left out or failed: a report must say so, even a quiet one.
+    pub fn has_gaps(&self) -> bool {
+        self.errors > 0 || !self.skipped().is_empty() || self.partial.is_some()
+    }
 }
 
 /// Writes `findings` (already in report order) in the chosen format.
 pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
     match options.format {
         Format::Human => human::write(out, findings, summary, options),
-        Format::Json => json::write(out, findings, options),
-        Format::Jsonl => json::write_lines(out, findings, options),
-        Format::Sarif => sarif::write(out, findings, options),
+        Format::Json => json::write(out, findings, summary, options),
+        Format::Jsonl => json::write_lines(out, findings, summary, options),
+        Format::Sarif => sarif::write(out, findings, summary, options),
     }
 }
 
@@ -63,3 +115,16 @@ fn shown_secret(finding: &Finding, options: &Options) -> String {
     }
 }
 
+
+/// Writes `value` as pretty JSON (control characters escaped), for commands that pass JSON
+/// through (`merge`).
+pub fn json_pretty(out: &mut dyn Write, value: &serde_json::Value) -> io::Result<()> {
+    escape::to_writer_pretty(out, value)?;
+    writeln!(out)
+}
+
+/// Writes `value` as one line of JSON (control characters escaped).
+pub fn json_line(out: &mut dyn Write, value: &serde_json::Value) -> io::Result<()> {
+    escape::to_writer(out, value)?;
+    writeln!(out)
+}

@@ -1,21 +1,23 @@
 //! `--format sarif`: SARIF 2.1.0, one run, the rules that fired with their help text, one
 //! result per finding with its location and the finding's fingerprint as partial fingerprint
 //! (so code-scanning tools track it across line moves). Commit provenance goes in the result's
-//! properties.
+//! properties. `invocations[0]` says whether the run succeeded and carries one notification
+//! per skip reason (toolExecutionNotifications) and per suppression mechanism or config change
+//! (toolConfigurationNotifications); the run's properties carry the JSON report's summary.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
 
-use super::{shown_secret, Options};
+use super::{escape, shown_secret, summary, Options, Summary};
 use crate::chunk::Provenance;
 use crate::finding::Finding;
 use crate::rules::Severity;
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
     for f in findings {
@@ -35,12 +37,61 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: &Options) -> io
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "invocations": [invocation(summary)],
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "properties": { "leakguard": summary::to_json(findings, summary) },
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &report)?;
+    escape::to_writer_pretty(out, &report)?;
     writeln!(out)
+}
+
+fn notification(id: &str, level: &str, text: String, count: usize) -> Value {
+    json!({
+        "descriptor": { "id": id },
+        "level": level,
+        "message": { "text": text },
+        "properties": { "count": count },
+    })
+}
+
+/// Whether the run succeeded, what it skipped, and what hid findings.
+fn invocation(s: &Summary) -> Value {
+    let mut execution: Vec<Value> = s
+        .skipped()
+        .into_iter()
+        .map(|(reason, n)| notification(&format!("skipped/{reason}"), "warning", summary::skip_sentence(reason, n, s), n))
+        .collect();
+    if let Some(why) = &s.partial {
+        execution.push(notification("error/partial", "error", format!("the scan is partial: {why}"), 0));
+    }
+    if s.errors > 0 {
+        execution.push(notification("error/unreadable", "error", format!("{} inputs could not be read or scanned", s.errors), s.errors));
+    }
+    let mut configuration: Vec<Value> = s
+        .suppressed()
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(mechanism, n)| notification(&format!("suppressed/{mechanism}"), "note", summary::suppressed_sentence(mechanism, n), n))
+        .collect();
+    if s.rules_disabled > 0 {
+        configuration.push(notification("config/rules-disabled", "warning", format!("the config disabled {} rules", s.rules_disabled), s.rules_disabled));
+    }
+    if s.rules_tuned > 0 {
+        configuration.push(notification("config/rules-tuned", "note", format!("the config tuned {} rules (entropy, severity)", s.rules_tuned), s.rules_tuned));
+    }
+    if s.ignore_files == Some(true) {
+        configuration.push(notification("config/ignore-files", "note", "files excluded by .gitignore and .ignore were not scanned".into(), 0));
+    }
+    for off in &s.turned_off {
+        configuration.push(notification("audit/off", "note", format!("{off} not applied (turned off on the command line)"), 0));
+    }
+    json!({
+        "executionSuccessful": s.errors == 0 && s.partial.is_none(),
+        "toolExecutionNotifications": execution,
+        "toolConfigurationNotifications": configuration,
+    })
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -70,6 +121,9 @@ fn rule(f: &Finding) -> Value {
 fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {
     let loc = &f.location;
     let mut properties = Map::new();
+    if let Some(confidence) = f.confidence {
+        properties.insert("confidence".into(), Value::String(confidence.as_str().into()));
+    }
     if let Provenance::Commit(c) = &f.provenance {
         for (key, value) in [("commit", &c.id), ("author", &c.author), ("email", &c.email), ("date", &c.date), ("summary", &c.summary)] {
             properties.insert(key.into(), Value::String(value.clone()));
@@ -92,7 +146,7 @@ fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {
                 },
             },
         }],
-        "partialFingerprints": { "leakguard/v1": f.fingerprint() },
+        "partialFingerprints": { "leakguard/v2": options.fingerprint(f) },
     });
     if !properties.is_empty() {
         result["properties"] = Value::Object(properties);

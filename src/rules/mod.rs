@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod check;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
@@ -139,11 +140,13 @@ pub struct Rule {
     pub origin: String,
     regex: OnceLock<Result<RuleRegex, String>>,
     path: OnceLock<Result<Option<regex::Regex>, String>>,
+    generic: bool,
 }
 
 impl Rule {
     pub fn new(spec: RuleSpec, origin: impl Into<String>) -> Rule {
-        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new() }
+        let generic = spec.id.starts_with("generic-") || is_name_keyed(&spec.regex);
+        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new(), generic }
     }
 
     pub fn id(&self) -> &str {
@@ -155,8 +158,11 @@ impl Rule {
         self.spec.file
     }
 
+    /// A rule that judges a name and a value rather than a provider's own format: the
+    /// `generic-` rules, and rules that find any value assigned to a provider's name
+    /// (`snowflake_password = ...`). Their values get the generic checks.
     pub fn is_generic(&self) -> bool {
-        self.spec.id.starts_with("generic-")
+        self.generic
     }
 
     /// Whether the regex has been compiled yet (it is, on first use only).
@@ -188,7 +194,7 @@ impl Rule {
             })
             .as_ref()
             .map_err(|msg| RuleError::Regex { id: self.spec.id.to_string(), msg: format!("path: {msg}") })?;
-        Ok(compiled.as_ref().map_or(true, |re| re.is_match(path)))
+        Ok(compiled.as_ref().is_none_or(|re| re.is_match(path)))
     }
 }
 
@@ -315,7 +321,40 @@ fn rule_match(caps: &Captures) -> Option<RuleMatch> {
     })
 }
 
-const NFA_SIZE_LIMIT: usize = 32 * 1024 * 1024;
+/// The most memory a rule's compiled NFA may take. A search costs up to (window length) x
+/// (NFA size), so this bounds the cost per byte of input; `a{100000}` or `(?s).{20000}!`
+/// would otherwise run for minutes on one long line. The largest built-in rule takes about
+/// 62 KiB; a test checks they all fit.
+pub const NFA_SIZE_LIMIT: usize = 256 * 1024;
+
+/// The largest count a custom rule's counted repetition may have (`{N}`, `{N,M}`, `{N,}`);
+/// the built-in rules go to 600. A search costs (window length) x (states the NFA has live),
+/// and `(?s).{N}` keeps N of them live at every byte.
+pub const MAX_REPEAT: u32 = 1000;
+
+/// Refuses a pattern whose search cost per byte would be out of bounds: a counted repetition
+/// over `MAX_REPEAT`. (The NFA size limit catches the rest when the regex compiles.) The
+/// message names the limit, never the pattern's text.
+pub fn check_cost(pattern: &str) -> Result<(), String> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn largest(hir: &Hir) -> u32 {
+        match hir.kind() {
+            HirKind::Repetition(r) => r.max.unwrap_or(r.min).max(largest(&r.sub)),
+            HirKind::Capture(c) => largest(&c.sub),
+            HirKind::Concat(all) | HirKind::Alternation(all) => all.iter().map(largest).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    // A pattern that does not parse is reported by the compiler, with its position.
+    let Ok(hir) = syntax::parse_with(pattern, &quick_syntax()) else { return Ok(()) };
+    let count = largest(&hir);
+    if count > MAX_REPEAT {
+        return Err(format!(
+            "a counted repetition of {count} is over the limit of {MAX_REPEAT}, which bounds the cost of a search"
+        ));
+    }
+    Ok(())
+}
 
 /// ASCII classes (secrets are ASCII, and Unicode-aware `\w`, `\s` and `(?i)` compile to
 /// automata many times larger), and bytes (files may not be UTF-8).
@@ -335,9 +374,14 @@ pub fn quick_builder(config: meta::Config) -> meta::Builder {
 
 /// A build error as one line; a syntax error's text shows the pattern with a caret.
 fn build_error(e: &meta::BuildError) -> String {
-    match e.syntax_error() {
-        Some(s) => s.to_string(),
-        None => e.to_string(),
+    match (e.syntax_error(), e.size_limit()) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(limit)) => format!(
+            "the compiled regex is over the size limit of {} KiB, which bounds the cost of a search \
+             (a large counted repetition such as `{{N}}`, or a large alternation)",
+            limit / 1024
+        ),
+        (None, None) => e.to_string(),
     }
 }
 
@@ -369,6 +413,8 @@ pub enum RuleError {
 #[derive(Debug, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    /// Position of each id in `rules`: ten thousand custom rules must not cost a search each.
+    index: HashMap<Text, usize>,
 }
 
 impl RuleSet {
@@ -395,7 +441,8 @@ impl RuleSet {
         for file in builtin::FILES {
             rules.extend(file.lean.iter().map(|lean| Rule::new(lean.spec(), file.origin)));
         }
-        RuleSet { rules }
+        let index = rules.iter().enumerate().map(|(i, r)| (r.spec.id.clone(), i)).collect();
+        RuleSet { rules, index }
     }
 
     /// Parses one pattern file and adds its rules, checking ids and keywords (not regexes: those
@@ -413,13 +460,14 @@ impl RuleSet {
 
     pub fn add(&mut self, rule: Rule) -> Result<(), RuleError> {
         validate(&rule)?;
-        if let Some(first) = self.rules.iter().find(|r| r.id() == rule.id()) {
+        if let Some(first) = self.get(rule.id()) {
             return Err(RuleError::Duplicate {
                 id: rule.spec.id.to_string(),
                 first: first.origin.clone(),
                 second: rule.origin.clone(),
             });
         }
+        self.index.insert(rule.spec.id.clone(), self.rules.len());
         self.rules.push(rule);
         Ok(())
     }
@@ -429,19 +477,28 @@ impl RuleSet {
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id() == id)
+        self.index.get(id).map(|&i| &self.rules[i])
     }
 
     /// For config overrides of severity and entropy (not the regex: it may be compiled).
     pub fn get_mut(&mut self, id: &str) -> Option<&mut Rule> {
-        self.rules.iter_mut().find(|r| r.id() == id)
+        self.index.get(id).map(|&i| &mut self.rules[i])
     }
 
     /// Drops a rule; whether it was there.
     pub fn remove(&mut self, id: &str) -> bool {
-        let before = self.rules.len();
-        self.rules.retain(|r| r.id() != id);
-        self.rules.len() != before
+        self.remove_all(&[id]) == 1
+    }
+
+    /// Drops every rule named in `ids` in one pass; how many were there.
+    pub fn remove_all(&mut self, ids: &[&str]) -> usize {
+        let drop: std::collections::HashSet<&str> = ids.iter().copied().filter(|id| self.index.contains_key(*id)).collect();
+        if drop.is_empty() {
+            return 0;
+        }
+        self.rules.retain(|r| !drop.contains(r.id()));
+        self.index = self.rules.iter().enumerate().map(|(i, r)| (r.spec.id.clone(), i)).collect();
+        drop.len()
     }
 
     /// Every rule id, for "did you mean" suggestions.
@@ -528,4 +585,43 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// `(?i)(?:snowflake|snowsql)[A-Za-z0-9_.\-]*["']?\s*(?::=|=>|=|:)...`: the rule is a provider's
+/// name followed by an assignment of a value of no set format.
+fn is_name_keyed(regex: &str) -> bool {
+    let body = regex.trim_start_matches("(?-u)").trim_start_matches("(?i)");
+    // A value with a literal prefix (`sk-`, `packagist_`) or a UUID's shape has a format.
+    let value = regex.split_once("(?P<secret>").map_or("", |(_, v)| v);
+    let formless = value.starts_with('[') && !value.starts_with("[0-9a-f]{8}-") && !value.starts_with("[a-f0-9]{8}-");
+    body.starts_with("(?:") && regex.contains(r#"["']?\s*(?::=|=>|=|:)"#) && formless
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The size limit leaves room for every built-in rule, in both builds, and refuses the
+    /// patterns whose matching cost ran away (issue 12, item 11).
+    #[test]
+    fn size_limit_keeps_builtins_and_refuses_runaway_patterns() {
+        for rule in RuleSet::builtin_for_scan().rules().iter().filter(|r| !r.spec.regex.is_empty()) {
+            assert!(check_cost(&rule.spec.regex).is_ok(), "{}", rule.id());
+            for bulk in [false, true] {
+                assert!(RuleRegex::new(&rule.spec.regex, bulk).is_ok(), "{} (bulk: {bulk})", rule.id());
+            }
+        }
+        for pattern in ["a{1001}", "x(?:ab{2000})?", "[a-z]{5,1001}"] {
+            assert!(check_cost(pattern).unwrap_err().contains("limit of 1000"), "{pattern}");
+        }
+        for pattern in ["a{1000}", "[a-z]+", "x{2,}"] {
+            assert!(check_cost(pattern).is_ok(), "{pattern}");
+        }
+        for pattern in ["a{100000}", "(?s).{20000}!", "[a-z]{20000}"] {
+            for bulk in [false, true] {
+                let e = RuleRegex::new(pattern, bulk).expect_err(pattern);
+                assert!(e.contains("size limit"), "{pattern}: {e}");
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! Files and folders on disk (respecting ignore files unless asked not to), and stdin.
+//! Files and folders on disk (respecting ignore files unless asked not to), stdin, and named
+//! streams (FIFOs, `<(cmd)`, `/dev/stdin`), each read to its end.
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -88,12 +89,35 @@ pub fn read_file_as(path: &Path, shown: String) -> Event<'static> {
     }
 }
 
-/// Reads standard input whole, shown as `<stdin>`.
+/// Reads standard input to its end, shown as `<stdin>`.
 pub fn read_stdin() -> Event<'static> {
+    read_stream(std::io::stdin().lock(), "<stdin>".to_string())
+}
+
+/// Whether a path the user named is neither a file nor a folder (after symlinks): a FIFO,
+/// `<(cmd)`, `/dev/stdin`, a device. A walk would pass over it; it is read as a stream.
+pub fn is_stream(path: &Path) -> std::io::Result<bool> {
+    let kind = std::fs::metadata(path)?.file_type();
+    Ok(!kind.is_file() && !kind.is_dir())
+}
+
+/// Opens a named stream and reads it to its end; shown under the path as named.
+pub fn read_named_stream(path: &Path) -> Event<'static> {
+    let shown = display_path(path);
+    match std::fs::File::open(path) {
+        Ok(file) => read_stream(file, shown),
+        Err(err) => Event::Error(shown, err),
+    }
+}
+
+/// Reads a stream to its end, stopping once it is over the size limit (then skipped as too
+/// large, and counted: a stream has no size to check first).
+fn read_stream(reader: impl Read, shown: String) -> Event<'static> {
     let mut bytes = Vec::new();
-    match std::io::stdin().lock().read_to_end(&mut bytes) {
-        Ok(_) => chunk_or_skip("<stdin>".to_string(), bytes),
-        Err(err) => Event::Error("<stdin>".to_string(), err),
+    match reader.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes) {
+        Ok(n) if n as u64 > MAX_FILE_SIZE => Event::Skipped(shown, Skip::TooLarge, n as u64),
+        Ok(_) => chunk_or_skip(shown, bytes),
+        Err(err) => Event::Error(shown, err),
     }
 }
 

@@ -20,6 +20,10 @@ use rayon::prelude::*;
 use super::Skip;
 use crate::chunk::{is_binary, Chunk, CommitInfo, Provenance};
 
+/// The path a commit message's findings are reported at: no file has it (`<` and `>` are not
+/// in git's paths as people write them, and the line is the line within the message).
+pub const MESSAGE_PATH: &str = "<commit message>";
+
 /// Delta-base cache per scanning thread, in bytes.
 const PACK_CACHE: usize = 32 * 1024 * 1024;
 
@@ -73,12 +77,19 @@ pub struct Stats {
     pub skipped_binary: usize,
     pub skipped_large: usize,
     pub bytes: u64,
+    /// Blobs left unread because the scan was stopped (`--timeout`).
+    pub not_scanned: usize,
+    /// Commit messages scanned, and left unread because the scan was stopped.
+    pub messages: usize,
+    pub messages_not_scanned: usize,
 }
 
 /// What the scan hands the caller for each blob.
 pub enum Event<'a> {
     /// `blob` indexes [`History::blobs`].
     Chunk { blob: usize, chunk: Chunk<'a> },
+    /// A commit's message, already attributed to its commit.
+    Message(Chunk<'a>),
     Skipped(Skip),
     Error(String),
 }
@@ -131,10 +142,11 @@ impl History {
     }
 
     /// Reads every blob once, in parallel, and hands it to `visit`. Blobs over `max_size` or
-    /// binary are skipped and counted. `tick` is called once per blob with its size.
-    pub fn scan(&mut self, max_size: u64, visit: &(dyn Fn(Event<'_>) + Sync), tick: &(dyn Fn(u64) + Sync)) {
+    /// binary are skipped and counted. `tick` is called once per blob with its size. Once
+    /// `stop` says so, the blobs not yet read are left and counted in `Stats::not_scanned`.
+    pub fn scan(&mut self, max_size: u64, visit: &(dyn Fn(Event<'_>) + Sync), tick: &(dyn Fn(u64) + Sync), stop: &(dyn Fn() -> bool + Sync)) {
         let (scanned, binary, large) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
-        let bytes = AtomicU64::new(0);
+        let (bytes, left) = (AtomicU64::new(0), AtomicUsize::new(0));
         let this = &*self;
         this.blobs.par_iter().enumerate().for_each_init(
             || {
@@ -144,6 +156,10 @@ impl History {
                 repo
             },
             |repo, (index, blob)| {
+                if stop() {
+                    left.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
                 let size = match repo.find_header(blob.id) {
                     Ok(header) => header.size(),
                     Err(e) => return visit(Event::Error(format!("blob {}: {e}", blob.id))),
@@ -172,6 +188,40 @@ impl History {
         self.stats.skipped_binary = binary.into_inner();
         self.stats.skipped_large = large.into_inner();
         self.stats.bytes = bytes.into_inner();
+        self.stats.not_scanned = left.into_inner();
+    }
+
+    /// Each selected commit's whole message, once, as a chunk at the pseudo-path
+    /// [`MESSAGE_PATH`] attributed to the commit, in parallel. With a shard, only the commits
+    /// whose id falls to it. Stops like `scan`.
+    pub fn messages(&mut self, shard: Option<Shard>, visit: &(dyn Fn(Event<'_>) + Sync), stop: &(dyn Fn() -> bool + Sync)) {
+        let (scanned, left) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let this = &*self;
+        (0..this.commits.len()).into_par_iter().for_each_init(
+            || this.repo.to_thread_local(),
+            |repo, seq| {
+                let id = this.commits[seq];
+                if shard.is_some_and(|s| !s.holds(&id)) {
+                    return;
+                }
+                if stop() {
+                    left.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
+                match commit_info(repo, id, seq as u32) {
+                    Ok(info) => {
+                        scanned.fetch_add(1, Ordering::Relaxed);
+                        let info = std::sync::Arc::new(info);
+                        let text = info.message.clone().into_bytes();
+                        let chunk = Chunk::new(MESSAGE_PATH.to_string(), Cow::Owned(text), Provenance::Commit(info));
+                        visit(Event::Message(chunk));
+                    }
+                    Err(e) => visit(Event::Error(format!("{e:#}"))),
+                }
+            },
+        );
+        self.stats.messages = scanned.into_inner();
+        self.stats.messages_not_scanned = left.into_inner();
     }
 
     /// Id, author, date and summary of the commit at `seq`.
@@ -186,12 +236,14 @@ pub(super) fn commit_info(repo: &gix::Repository, id: ObjectId, seq: u32) -> Res
     let author = commit.author().with_context(|| format!("commit {id} has no readable author"))?;
     let date = author.time().map(|t| t.format_or_unix(gix::date::time::format::ISO8601_STRICT)).unwrap_or_default();
     let summary = commit.message().map(|m| m.summary().to_str_lossy().into_owned()).unwrap_or_default();
+    let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
     Ok(CommitInfo {
         id: id.to_string(),
         author: author.name.to_str_lossy().into_owned(),
         email: author.email.to_str_lossy().into_owned(),
         date,
         summary,
+        message,
         seq,
     })
 }

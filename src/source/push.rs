@@ -1,22 +1,24 @@
 //! What a `git push` sends: the pre-push hook's stdin lines become commit ranges, and each
-//! pushed commit becomes chunks of the files it changes, scoped to the lines it adds against
-//! its first parent (as `staged` judges a commit before it exists). Commits the remote
-//! already has (reachable from a remote-tracking ref, or from what the remote ref pointed at)
-//! are left out. A file moved unchanged adds nothing.
+//! pushed commit becomes items for the files it adds or changes, scoped to the lines it adds
+//! against its first parent (with `added`, as `staged` judges a commit before it exists).
+//! Commits the remote being pushed to already has are left out: those reachable from its own
+//! tracking refs (`refs/remotes/<remote>/*`) or from what its refs pointed at. A commit on some
+//! other remote is not on this one. A file moved unchanged adds nothing; a file moved and
+//! edited adds only its edited lines.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
-use std::ops::Range;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use gix::bstr::{BString, ByteSlice};
 use gix::objs::tree::EntryMode;
 use gix::ObjectId;
 
-use super::history::{commit_info, ref_tips};
-use super::Skip;
-use crate::chunk::{is_binary, Chunk, Provenance};
+use super::history::{commit_info, resolve};
+use super::{added, Body, Item, Skip};
+use crate::chunk::{decoded, is_binary, Chunk, CommitInfo, Provenance};
 
 /// One line of the pre-push protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,24 +48,28 @@ pub fn parse(input: &str) -> Result<Vec<Update>> {
 /// What a push was found to send.
 #[derive(Debug, Default)]
 pub struct Pushed {
-    pub commits: usize,
-    pub files: usize,
-    pub skipped: Vec<Skip>,
+    /// Every pushed commit, oldest first (parents before children).
+    pub commits: Vec<Arc<CommitInfo>>,
 }
 
-/// Hands `visit` one chunk per file each pushed commit adds or changes.
-pub fn read(updates: &[Update], max_size: u64, visit: &mut dyn FnMut(Chunk<'static>)) -> Result<Pushed> {
+/// Hands `visit` one item per file each pushed commit adds or changes. `remote` is the name
+/// git gives the hook (a URL when the push names one): its tracking refs say what it has.
+pub fn read(updates: &[Update], remote: Option<&str>, max_size: u64, visit: &mut dyn FnMut(Item)) -> Result<Pushed> {
     let mut repo = open()?;
     repo.object_cache_size(16 * 1024 * 1024);
     let mut tips = Vec::new();
-    let mut hidden = ref_tips(&repo, Some("refs/remotes/"))?;
+    let mut hidden = match remote {
+        Some(name) => tracking_tips(&repo, name)?,
+        None => Vec::new(),
+    };
     for update in updates {
         if let Some(local) = &update.local {
-            tips.push(super::history::resolve(&repo, local).with_context(|| format!("cannot push {}", update.local_ref))?);
+            tips.push(resolve(&repo, local).with_context(|| format!("cannot push {}", update.local_ref))?);
         }
-        // A force push replaces commits the remote has; those we know stay out of the scan.
+        // What the remote's refs point at, it has (a force push replaces those commits). A sha
+        // we never fetched hides nothing.
         if let Some(remote) = &update.remote {
-            if let Ok(id) = super::history::resolve(&repo, remote) {
+            if let Ok(id) = resolve(&repo, remote) {
                 hidden.push(id);
             }
         }
@@ -73,60 +79,147 @@ pub fn read(updates: &[Update], max_size: u64, visit: &mut dyn FnMut(Chunk<'stat
         return Ok(pushed);
     }
     let walk = repo.rev_walk(tips).with_hidden(hidden).all().context("cannot walk the pushed commits")?;
-    let mut commits = Vec::new();
+    let mut parents = HashMap::new();
     for info in walk {
         let info = info.context("cannot walk the pushed commits")?;
-        commits.push((info.id, info.parent_ids.first().copied()));
+        parents.insert(info.id, info.parent_ids.to_vec());
     }
-    commits.reverse();
-    for (seq, (id, parent)) in commits.into_iter().enumerate() {
+    let mut reader = Reader { repo: &repo, max_size, old_texts: HashMap::new() };
+    for (seq, id) in oldest_first(&parents).into_iter().enumerate() {
         let info = Arc::new(commit_info(&repo, id, seq as u32)?);
-        let tree = repo.find_commit(id)?.tree_id().with_context(|| format!("commit {id} has no tree"))?.detach();
+        pushed.commits.push(info.clone());
+        let commit = repo.find_commit(id)?;
+        let tree = commit.tree_id().with_context(|| format!("commit {id} has no tree"))?.detach();
         // A shallow clone may lack the parent: everything in the commit counts then.
+        let parent = parents[&id].first().copied();
         let parent_tree = parent.and_then(|p| repo.find_commit(p).ok()).and_then(|c| c.tree_id().ok()).map(|t| t.detach());
+        reader.old_texts.clear();
         let mut diff = Diff::default();
         diff.trees(&repo, parent_tree, Some(tree), &mut BString::default())?;
-        pushed.commits += 1;
+        diff.find_moves(&mut reader)?;
         for change in diff.changes {
-            if change.old.is_none() && diff.removed.contains(&change.new) {
-                continue; // moved unchanged
+            if change.old == Some(change.new) {
+                continue; // moved unchanged, or only its mode changed
             }
-            let header = repo.find_header(change.new).with_context(|| format!("cannot read {} in {id}", change.path))?;
-            if header.size() > max_size {
-                pushed.skipped.push(Skip::TooLarge);
-                continue;
-            }
-            let new = repo.find_object(change.new)?.detach().data;
-            if is_binary(&new) {
-                pushed.skipped.push(Skip::Binary);
-                continue;
-            }
-            let utf16 = new.starts_with(&[0xFF, 0xFE]) || new.starts_with(&[0xFE, 0xFF]);
-            let scope = match change.old {
-                Some(old) if !utf16 => {
-                    let old = repo.find_object(old)?.detach().data;
-                    (!is_binary(&old)).then(|| added_lines(&old, &new))
-                }
-                _ => None,
-            };
-            let path = change.path.to_str_lossy().into_owned();
-            let chunk = Chunk::new(path, Cow::Owned(new), Provenance::Commit(info.clone()));
-            pushed.files += 1;
-            visit(match scope {
-                Some(scope) => chunk.with_scope(scope),
-                None => chunk,
-            });
+            visit(reader.item(&change, &info)?);
         }
     }
     Ok(pushed)
 }
 
-/// 1-based ranges of the lines `new` adds to `old`.
-fn added_lines(old: &[u8], new: &[u8]) -> Vec<Range<u32>> {
-    let input = imara_diff::InternedInput::new(old, new);
-    let mut diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
-    diff.postprocess_lines(&input);
-    diff.hunks().filter(|h| !h.after.is_empty()).map(|h| h.after.start + 1..h.after.end + 1).collect()
+/// The commits in `parents` ordered so each comes after its parents (those in the set).
+fn oldest_first(parents: &HashMap<ObjectId, Vec<ObjectId>>) -> Vec<ObjectId> {
+    let mut ids: Vec<ObjectId> = parents.keys().copied().collect();
+    ids.sort(); // the same order on every run
+    let mut order = Vec::with_capacity(ids.len());
+    let mut done = HashSet::with_capacity(ids.len());
+    for root in ids {
+        // Depth-first, emitting a commit once all its parents are out.
+        let mut stack = vec![(root, false)];
+        while let Some((id, expanded)) = stack.pop() {
+            if done.contains(&id) {
+                continue;
+            }
+            if expanded {
+                done.insert(id);
+                order.push(id);
+                continue;
+            }
+            stack.push((id, true));
+            for parent in parents[&id].iter().rev().filter(|p| parents.contains_key(*p) && !done.contains(*p)) {
+                stack.push((*parent, false));
+            }
+        }
+    }
+    order
+}
+
+/// The commits the tracking refs of remote `name` point at. `refs/remotes/a/` also holds the
+/// refs of a remote named `a/b`: those are left out. A name that is no configured remote (a
+/// URL) has no tracking refs.
+fn tracking_tips(repo: &gix::Repository, name: &str) -> Result<Vec<ObjectId>> {
+    let remotes = repo.remote_names();
+    if !remotes.iter().any(|r| r.to_str_lossy() == name) {
+        return Ok(Vec::new());
+    }
+    let prefix = format!("refs/remotes/{name}/");
+    let nested: Vec<String> = remotes
+        .iter()
+        .map(|r| format!("refs/remotes/{}/", r.to_str_lossy()))
+        .filter(|other| other.len() > prefix.len() && other.starts_with(&prefix))
+        .collect();
+    let platform = repo.references().context("cannot read the refs")?;
+    let mut tips = Vec::new();
+    for reference in platform.prefixed("refs/remotes/").context("cannot read the refs")? {
+        let mut reference = reference.map_err(|e| anyhow!("cannot read a ref: {e}"))?;
+        let full = reference.name().as_bstr().to_str_lossy().into_owned();
+        if !full.starts_with(&prefix) || nested.iter().any(|n| full.starts_with(n)) {
+            continue;
+        }
+        let Ok(id) = reference.peel_to_id() else { continue };
+        if let Ok(commit) = id.object().and_then(|o| o.peel_to_commit()) {
+            tips.push(commit.id);
+        }
+    }
+    Ok(tips)
+}
+
+/// Reads blobs into items, remembering within a commit the texts move detection compared.
+struct Reader<'r> {
+    repo: &'r gix::Repository,
+    max_size: u64,
+    old_texts: HashMap<ObjectId, Option<Rc<[u8]>>>,
+}
+
+impl Reader<'_> {
+    fn item(&mut self, change: &Change, info: &Arc<CommitInfo>) -> Result<Item> {
+        let path = change.path.to_str_lossy().into_owned();
+        let provenance = Provenance::Commit(info.clone());
+        let header = self.repo.find_header(change.new).with_context(|| format!("cannot read {path} in {}", info.id))?;
+        let size = header.size();
+        let skipped = |reason| Ok(Item { path: path.clone(), size, provenance: provenance.clone(), body: Body::Skipped(reason) });
+        if size > self.max_size {
+            return skipped(Skip::TooLarge);
+        }
+        let new = self.repo.find_object(change.new)?.detach().data;
+        if is_binary(&new) {
+            return skipped(Skip::Binary);
+        }
+        let chunk = Chunk::new(path.clone(), Cow::Owned(new), provenance.clone());
+        let scope = match change.old {
+            Some(old) => match self.old_texts.get(&old) {
+                Some(text) => text.clone(),
+                None => self.read_text(old)?,
+            }
+            .map(|old| added::added_lines(&old, &chunk.bytes)),
+            None => None,
+        };
+        let chunk = match scope {
+            Some(scope) => chunk.with_scope(scope),
+            None => chunk,
+        };
+        Ok(Item { path, size, provenance, body: Body::Text(chunk) })
+    }
+
+    /// A blob as the engine reads it, kept for the commit's other comparisons.
+    fn text(&mut self, id: ObjectId) -> Result<Option<Rc<[u8]>>> {
+        if let Some(text) = self.old_texts.get(&id) {
+            return Ok(text.clone());
+        }
+        let text = self.read_text(id)?;
+        self.old_texts.insert(id, text.clone());
+        Ok(text)
+    }
+
+    /// A blob as the engine reads it, or `None` when it is binary or too large.
+    fn read_text(&self, id: ObjectId) -> Result<Option<Rc<[u8]>>> {
+        let size = self.repo.find_header(id).with_context(|| format!("cannot read blob {id}"))?.size();
+        if size > self.max_size {
+            return Ok(None);
+        }
+        let data = self.repo.find_object(id)?.detach().data;
+        Ok((!is_binary(&data)).then(|| Rc::from(decoded(&data))))
+    }
 }
 
 /// A file a commit adds or changes.
@@ -141,10 +234,47 @@ struct Change {
 struct Diff {
     changes: Vec<Change>,
     /// Blobs gone from a path, to tell a move from an addition.
-    removed: HashSet<ObjectId>,
+    removed: BTreeSet<ObjectId>,
 }
 
+/// Inexact move detection compares each added file with each removed one; past this many
+/// pairs, added files count whole (as git gives up past `diff.renameLimit`).
+const MOVE_PAIRS: usize = 10_000;
+
 impl Diff {
+    /// Gives a file that arrived at a new path the blob it moved from: the same blob, or a
+    /// removed one it shares at least half its lines with (git's `-M`).
+    fn find_moves(&mut self, reader: &mut Reader<'_>) -> Result<()> {
+        let mut arrived = Vec::new();
+        for (i, change) in self.changes.iter_mut().enumerate().filter(|(_, c)| c.old.is_none()) {
+            if self.removed.contains(&change.new) {
+                change.old = Some(change.new);
+            } else {
+                arrived.push(i);
+            }
+        }
+        if arrived.is_empty() || self.removed.is_empty() || arrived.len() * self.removed.len() > MOVE_PAIRS {
+            return Ok(());
+        }
+        for i in arrived {
+            let Some(new) = reader.text(self.changes[i].new)? else { continue };
+            let mut best = (49, None);
+            for &source in &self.removed {
+                let Some(old) = reader.text(source)? else { continue };
+                // Lines shared can be no more than the shorter text holds.
+                if old.len().min(new.len()) * 2 < old.len().max(new.len()) {
+                    continue;
+                }
+                let score = added::similarity(&old, &new);
+                if score > best.0 {
+                    best = (score, Some(source));
+                }
+            }
+            self.changes[i].old = best.1;
+        }
+        Ok(())
+    }
+
     fn trees(&mut self, repo: &gix::Repository, old: Option<ObjectId>, new: Option<ObjectId>, prefix: &mut BString) -> Result<()> {
         let mut before = entries(repo, old)?;
         for (name, (mode, id)) in entries(repo, new)? {
@@ -213,4 +343,30 @@ fn entries(repo: &gix::Repository, tree: Option<ObjectId>) -> Result<BTreeMap<BS
 fn open() -> Result<gix::Repository> {
     let sync = gix::ThreadSafeRepository::discover_with_environment_overrides(".").context("not inside a git repository")?;
     Ok(sync.to_thread_local())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commits_come_after_their_parents() {
+        let id = |n: u8| ObjectId::from_bytes_or_panic(&[n; 20]);
+        // 1 <- 2 <- 4, 1 <- 3 <- 4 (a merge), 5 with a parent outside the push, 6 a root.
+        let graph: HashMap<ObjectId, Vec<ObjectId>> = [
+            (id(4), vec![id(2), id(3)]),
+            (id(3), vec![id(1)]),
+            (id(2), vec![id(1)]),
+            (id(1), vec![]),
+            (id(5), vec![id(9)]),
+            (id(6), vec![]),
+        ]
+        .into_iter()
+        .collect();
+        let order = oldest_first(&graph);
+        assert_eq!(order.len(), 6);
+        let at = |n: u8| order.iter().position(|&c| c == id(n)).expect("every commit is listed");
+        assert!(at(1) < at(2) && at(1) < at(3) && at(2) < at(4) && at(3) < at(4), "{order:?}");
+        assert_eq!(order, oldest_first(&graph), "the same order every run");
+    }
 }

@@ -1,9 +1,10 @@
 //! The repository around the current directory: its root, and its tracked files.
 
 use std::path::PathBuf;
+use std::process::Command;
 
 use anyhow::{bail, Context, Result};
-use git2::Repository;
+use git2::{Oid, Repository};
 
 /// The work-tree root of the repository around the current directory, if there is one.
 pub fn work_tree() -> Option<PathBuf> {
@@ -11,21 +12,99 @@ pub fn work_tree() -> Option<PathBuf> {
     repo.workdir().map(|p| p.to_path_buf())
 }
 
-/// The root and the tracked files (paths relative to it, from the index), for the baseline.
-pub fn tracked_files() -> Result<(PathBuf, Vec<PathBuf>)> {
+/// One regular file of the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tracked {
+    /// Relative to the root, `/`-separated as git stores it.
+    pub path: PathBuf,
+    /// The staged blob.
+    pub blob: Oid,
+}
+
+/// The tracked files, for the baseline.
+pub struct TrackedFiles {
+    repo: Repository,
+    pub root: PathBuf,
+    pub files: Vec<Tracked>,
+}
+
+impl TrackedFiles {
+    /// The staged content of `file`: what the baseline judges when the work tree lacks it.
+    pub fn staged_content(&self, file: &Tracked) -> Result<Vec<u8>> {
+        let blob = self.repo.find_blob(file.blob).with_context(|| format!("cannot read the staged {}", file.path.display()))?;
+        Ok(blob.content().to_vec())
+    }
+}
+
+/// The root and the regular files of the index. The index is listed by git itself
+/// (`ls-files -z --stage`), which reads every index git writes (split, sparse, newer
+/// versions) and follows `GIT_INDEX_FILE`.
+pub fn tracked_files() -> Result<TrackedFiles> {
     let repo = Repository::open_from_env().context("not inside a git repository")?;
     let Some(root) = repo.workdir().map(|p| p.to_path_buf()) else {
         bail!("{} is a bare repository: a baseline needs a work tree", repo.path().display());
     };
-    let index = repo.index().context("cannot read the index")?;
-    let mut files = Vec::with_capacity(index.len());
-    for entry in index.iter() {
-        // Regular files only: symlinks and submodules are not scanned.
-        let kind = entry.mode & 0o170000;
-        if kind == 0o100000 {
-            files.push(PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned()));
+    let out = Command::new("git")
+        .args(["ls-files", "-z", "--stage", "--full-name"])
+        .current_dir(&root)
+        .output()
+        .context("cannot run git to list the tracked files")?;
+    if !out.status.success() {
+        bail!("git ls-files failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let mut files: Vec<Tracked> = Vec::new();
+    for record in out.stdout.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let tracked = parse_stage_line(record).with_context(|| format!("unexpected git ls-files line {:?}", String::from_utf8_lossy(record)))?;
+        // A conflicted path is listed once per stage; one entry is enough.
+        if let Some(tracked) = tracked.filter(|t| files.last().is_none_or(|last| last.path != t.path)) {
+            files.push(tracked);
         }
     }
-    files.dedup();
-    Ok((root, files))
+    Ok(TrackedFiles { repo, root, files })
+}
+
+/// `<mode> <oid> <stage>\t<path>`; `None` for what is not a regular file (symlinks,
+/// submodules are not scanned).
+fn parse_stage_line(record: &[u8]) -> Option<Option<Tracked>> {
+    let tab = record.iter().position(|&b| b == b'\t')?;
+    let (head, path) = (std::str::from_utf8(&record[..tab]).ok()?, &record[tab + 1..]);
+    let mut fields = head.split(' ');
+    let mode = u32::from_str_radix(fields.next()?, 8).ok()?;
+    let blob = Oid::from_str(fields.next()?).ok()?;
+    if mode & 0o170000 != 0o100000 {
+        return Some(None);
+    }
+    Some(Some(Tracked { path: path_from_bytes(path), blob }))
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_lines_parse() {
+        let oid = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+        let file = parse_stage_line(format!("100644 {oid} 0\tdir/a b.txt").as_bytes()).expect("parses").expect("a file");
+        assert_eq!(file.path, PathBuf::from("dir/a b.txt"));
+        assert_eq!(file.blob.to_string(), oid);
+        assert_eq!(parse_stage_line(format!("120000 {oid} 0\tlink").as_bytes()), Some(None));
+        assert_eq!(parse_stage_line(b"garbage"), None);
+    }
+}
+
+/// The git dir shared by all work trees of the repository around the current directory.
+pub fn common_dir() -> Option<PathBuf> {
+    let repo = Repository::open_from_env().ok()?;
+    Some(repo.commondir().to_path_buf())
 }

@@ -1,40 +1,39 @@
-//! The staged changes: HEAD against the index git is committing. Each changed file becomes a
-//! chunk of its staged content, scoped to the lines the commit adds.
+//! The staged changes: HEAD against the index git is committing. Each changed file becomes an
+//! item: its staged content scoped to the lines the commit adds, or the reason it was skipped.
 //!
-//! The diff itself comes from `git diff --cached`: git reads the index without re-hashing it
-//! and skips unchanged folders through its cache-tree, which keeps a commit hook near git's
-//! own speed on a large repository (libgit2 verified and re-mapped the whole index first:
-//! 10x slower on a 25,000-file index). It also follows `GIT_INDEX_FILE`, which `git commit -a`
-//! and `git commit -- <path>` use for their temporary index. Blob contents are read with git2.
+//! Which files changed comes from `git diff --cached -z --raw`: git reads the index without
+//! re-hashing it and skips unchanged folders through its cache-tree, which keeps a commit hook
+//! near git's own speed on a large repository (libgit2 verified and re-mapped the whole index
+//! first: 10x slower on a 25,000-file index). It also follows `GIT_INDEX_FILE`, which
+//! `git commit -a` and `git commit -- <path>` use for their temporary index. Only git's machine
+//! format is read (NUL-separated paths, full blob ids), with every option that shapes it given
+//! on the command line, so no path and no setting can bend it. The added lines are computed here
+//! from the two blobs (read with git2), as `push` computes them: `added`.
 
 use std::borrow::Cow;
-use std::ops::Range;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 use git2::{Oid, Repository};
 
-use super::{Skip, MAX_FILE_SIZE};
-use crate::chunk::{is_binary, Chunk, Provenance};
+use super::{added, Body, Item, Skip, MAX_FILE_SIZE};
+use crate::chunk::{decoded, is_binary, Chunk, Provenance};
 
-/// The staged changes, read once.
-pub struct Staged {
-    /// Every regular file the commit adds or changes, with its staged size (file rules judge
-    /// these, scanned or skipped).
-    pub files: Vec<(String, u64)>,
-    pub chunks: Vec<Chunk<'static>>,
-    pub skipped: Vec<(String, Skip)>,
-}
-
-/// One file of the diff: where its staged blob is and which new lines it adds.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct FileDiff {
-    path: String,
-    blob: Option<String>,
-    mode: Option<String>,
-    added: Vec<Range<u32>>,
-    binary: bool,
+/// One line of `git diff --raw -z`: a file's old and new mode and blob, and how it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawChange {
+    pub old_mode: u32,
+    pub new_mode: u32,
+    /// Hex blob ids; all zeros where a side does not exist (or is not hashed yet).
+    pub old_blob: String,
+    pub new_blob: String,
+    /// `A`dded, `M`odified, `R`enamed, `C`opied, `D`eleted, `T`ype changed, `U`nmerged.
+    pub status: u8,
+    /// The source path of a rename or copy.
+    pub old_path: Option<Vec<u8>>,
+    pub path: Vec<u8>,
 }
 
 /// A `git diff --cached` under way. git reads the index, a few milliseconds on a large
@@ -43,10 +42,13 @@ pub struct Pending {
     repo: Repository,
     root: PathBuf,
     git: Child,
+    only: HashSet<Vec<u8>>,
 }
 
 /// Starts reading the staged changes of the repository around the current directory. With
-/// `only`, just those paths (relative to the work-tree root, as git hands them to hooks).
+/// `only`, just those paths (relative to the work-tree root, as git hands them to hooks). The
+/// diff still spans the whole index, so a file moved to one of those paths is known as moved
+/// (the pre-commit framework names the new path only).
 pub fn start(only: &[PathBuf]) -> Result<Pending> {
     let repo = Repository::open_from_env().context("not inside a git repository")?;
     let Some(root) = repo.workdir().map(Path::to_path_buf) else {
@@ -57,8 +59,9 @@ pub fn start(only: &[PathBuf]) -> Result<Pending> {
             bail!("GIT_INDEX_FILE names {}, which does not exist", Path::new(&index).display());
         }
     }
-    let git = git_diff(&root, only)?;
-    Ok(Pending { repo, root, git })
+    let git = git_diff(&root)?;
+    let only = only.iter().map(|p| path_bytes(p)).collect();
+    Ok(Pending { repo, root, git, only })
 }
 
 impl Pending {
@@ -67,139 +70,130 @@ impl Pending {
         &self.root
     }
 
-    /// Waits for git and reads each changed file's staged blob.
-    pub fn finish(self) -> Result<Staged> {
-        let out = self.git.wait_with_output().context("cannot read git's output")?;
+    /// Waits for git and reads each changed file's blobs: one item per regular file the commit
+    /// adds or changes (deletions, symlinks and submodules carry no text of their own).
+    pub fn finish(self) -> Result<Vec<Item>> {
+        let Pending { repo, git, only, .. } = self;
+        let out = git.wait_with_output().context("cannot read git's output")?;
         if !out.status.success() {
             let cause = String::from_utf8_lossy(&out.stderr);
             bail!("git diff --cached failed: {}", cause.lines().next().unwrap_or("no message").trim());
         }
-        let mut staged = Staged { files: Vec::new(), chunks: Vec::new(), skipped: Vec::new() };
-        for file in parse(&out.stdout) {
-            let regular = matches!(file.mode.as_deref(), Some("100644" | "100755"));
-            let Some(blob) = file.blob.as_deref().filter(|b| regular && b.bytes().any(|c| c != b'0')) else {
-                continue; // deleted, symlink, submodule, or intent-to-add
-            };
-            let oid = Oid::from_str(blob).with_context(|| format!("git printed a bad blob id for {}", file.path))?;
-            let blob = self.repo.find_blob(oid).with_context(|| format!("cannot read the staged blob of {}", file.path))?;
-            staged.files.push((file.path.clone(), blob.size() as u64));
-            if blob.size() as u64 > MAX_FILE_SIZE {
-                staged.skipped.push((file.path, Skip::TooLarge));
+        let mut items = Vec::new();
+        for change in parse_raw(&out.stdout)? {
+            if !is_regular(change.new_mode) || is_zero(&change.new_blob) {
+                continue; // deleted, symlink, submodule, unmerged, or intent-to-add
+            }
+            if !only.is_empty() && !only.contains(&change.path) {
                 continue;
             }
-            let bytes = blob.content();
-            if is_binary(bytes) {
-                staged.skipped.push((file.path, Skip::Binary));
-                continue;
+            if change.new_blob == change.old_blob && is_regular(change.old_mode) {
+                continue; // moved unchanged, or only its mode changed: nothing added
             }
-            let chunk = Chunk::new(file.path, Cow::Owned(bytes.to_vec()), Provenance::Staged);
-            // git diffs UTF-16 text as binary and gives no hunks: judge the whole staged file.
-            staged.chunks.push(if file.binary { chunk } else { chunk.with_scope(file.added) });
+            items.push(item(&repo, &change)?);
         }
-        Ok(staged)
+        Ok(items)
     }
 }
 
-fn git_diff(root: &Path, only: &[PathBuf]) -> Result<Child> {
+fn item(repo: &Repository, change: &RawChange) -> Result<Item> {
+    let path = String::from_utf8_lossy(&change.path).into_owned();
+    let new = blob(repo, &change.new_blob, &path)?;
+    let size = new.size() as u64;
+    let skipped = |reason| Ok(Item { path: path.clone(), size, provenance: Provenance::Staged, body: Body::Skipped(reason) });
+    if size > MAX_FILE_SIZE {
+        return skipped(Skip::TooLarge);
+    }
+    if is_binary(new.content()) {
+        return skipped(Skip::Binary);
+    }
+    let chunk = Chunk::new(path.clone(), Cow::Owned(new.content().to_vec()), Provenance::Staged);
+    // The old side, when the file had text before: a modification or a rename (a copy's
+    // source stays where it was, so a copy counts whole).
+    let old = matches!(change.status, b'M' | b'R') && is_regular(change.old_mode) && !is_zero(&change.old_blob);
+    let scope = if old {
+        let old = blob(repo, &change.old_blob, &path)?;
+        let text = old.size() as u64 <= MAX_FILE_SIZE && !is_binary(old.content());
+        text.then(|| added::added_lines(&decoded(old.content()), &chunk.bytes))
+    } else {
+        None
+    };
+    let chunk = match scope {
+        Some(scope) => chunk.with_scope(scope),
+        None => chunk,
+    };
+    Ok(Item { path, size, provenance: Provenance::Staged, body: Body::Text(chunk) })
+}
+
+fn blob<'r>(repo: &'r Repository, id: &str, path: &str) -> Result<git2::Blob<'r>> {
+    let oid = Oid::from_str(id).with_context(|| format!("git printed a bad blob id for {path}"))?;
+    repo.find_blob(oid).with_context(|| format!("cannot read the staged blob of {path}"))
+}
+
+/// `git diff --cached` in its machine format, with every option that could shape the output
+/// given on the command line, where it beats the user's config: full ids (`core.abbrev`),
+/// renames found alike everywhere (`diff.renames`, `diff.renameLimit`), paths from the root
+/// (`diff.relative`), no order file (`diff.orderFile`, which fails when the file is missing).
+fn git_diff(root: &Path) -> Result<Child> {
     let mut cmd = Command::new("git");
     cmd.current_dir(root)
-        .args(["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "--literal-pathspecs", "diff", "--cached"])
-        .args(["--no-color", "--no-ext-diff", "--no-textconv", "--full-index", "-U0", "-M", "--ignore-submodules"])
-        .args(["--src-prefix=a/", "--dst-prefix=b/", "--"])
-        .args(only)
+        .args(["diff", "--cached", "-z", "--raw", "--no-abbrev", "-M", "-l1000", "--no-relative"])
+        .args(["-O/dev/null", "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd.spawn().context("cannot run git (is it installed and on PATH?)")
 }
 
-/// Parses `git diff -U0 --full-index` output: per file, its new path, mode and blob id, and
-/// the new-side line ranges of its hunks (with no context, every such line is added).
-fn parse(diff: &[u8]) -> Vec<FileDiff> {
-    let mut files: Vec<FileDiff> = Vec::new();
-    let mut in_header = false;
-    for line in diff.split(|&b| b == b'\n') {
-        if line.starts_with(b"diff --git ") {
-            files.push(FileDiff::default());
-            in_header = true;
-            continue;
+/// Parses `git diff --raw -z --no-abbrev`: per change a header
+/// `:<old mode> <new mode> <old blob> <new blob> <status>`, then its path, then for a rename
+/// or copy the new path; every field ends with a NUL, so any byte but NUL may be in a path.
+pub fn parse_raw(raw: &[u8]) -> Result<Vec<RawChange>> {
+    let mut fields = raw.split(|&b| b == 0);
+    let mut changes = Vec::new();
+    while let Some(header) = fields.next() {
+        if header.is_empty() {
+            continue; // the NUL that ends the output
         }
-        let Some(file) = files.last_mut() else { continue };
-        if line.starts_with(b"@@ ") {
-            in_header = false;
-            if let Some(range) = hunk_new_range(line) {
-                file.added.push(range);
-            }
-            continue;
-        }
-        if !in_header {
-            continue; // hunk content: `+`, `-` or `\` lines
-        }
-        let text = String::from_utf8_lossy(line);
-        if let Some(rest) = text.strip_prefix("index ") {
-            let mut parts = rest.split_whitespace();
-            file.blob = parts.next().and_then(|ids| ids.split_once("..")).map(|(_, new)| new.to_string());
-            if let Some(mode) = parts.next() {
-                file.mode = Some(mode.to_string());
-            }
-        } else if let Some(mode) = text.strip_prefix("new file mode ").or_else(|| text.strip_prefix("new mode ")) {
-            file.mode = Some(mode.trim().to_string());
-        } else if let Some(path) = text.strip_prefix("+++ ") {
-            // git ends the name with a tab when it holds a space, for patch(1).
-            file.path = unquote(path.strip_suffix('\t').unwrap_or(path)).strip_prefix("b/").map(str::to_string).unwrap_or_default();
-        } else if text.starts_with("Binary files ") {
-            file.binary = true;
-            if let Some(path) = text.strip_suffix(" differ").and_then(|t| t.rsplit_once(" and ")).map(|(_, p)| p) {
-                file.path = unquote(path).strip_prefix("b/").map(str::to_string).unwrap_or_default();
-            }
-        }
+        let text = std::str::from_utf8(header).ok().and_then(|h| h.strip_prefix(':'));
+        let parts: Vec<&str> = text.map(|t| t.split(' ').collect()).unwrap_or_default();
+        let [old_mode, new_mode, old_blob, new_blob, status] = parts[..] else {
+            bail!("unexpected output from git diff --raw: {}", String::from_utf8_lossy(header));
+        };
+        let mode = |m: &str| u32::from_str_radix(m, 8).with_context(|| format!("git diff --raw printed a bad mode {m:?}"));
+        let status = *status.as_bytes().first().context("git diff --raw printed an empty status")?;
+        let mut path = || fields.next().filter(|p| !p.is_empty()).map(<[u8]>::to_vec).context("git diff --raw ended before a path");
+        let first = path()?;
+        let (old_path, path) = if matches!(status, b'R' | b'C') { (Some(first), path()?) } else { (None, first) };
+        changes.push(RawChange {
+            old_mode: mode(old_mode)?,
+            new_mode: mode(new_mode)?,
+            old_blob: old_blob.to_string(),
+            new_blob: new_blob.to_string(),
+            status,
+            old_path,
+            path,
+        });
     }
-    files.retain(|f| !f.path.is_empty());
-    files
+    Ok(changes)
 }
 
-/// `@@ -a,b +c,d @@` -> `c..c+d` (a missing count means 1).
-fn hunk_new_range(line: &[u8]) -> Option<Range<u32>> {
-    let text = std::str::from_utf8(line).ok()?;
-    let new = text.split_whitespace().find(|w| w.starts_with('+'))?.trim_start_matches('+');
-    let (start, count) = match new.split_once(',') {
-        Some((s, c)) => (s.parse::<u32>().ok()?, c.parse::<u32>().ok()?),
-        None => (new.parse::<u32>().ok()?, 1),
-    };
-    (count > 0).then_some(start..start + count)
+/// A path as git prints it: its bytes, `/`-separated.
+fn path_bytes(path: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().replace('\\', "/").into_bytes();
+    bytes.strip_prefix(b"./").map(<[u8]>::to_vec).unwrap_or(bytes)
 }
 
-/// git quotes a path holding a quote, backslash or control character C-style.
-fn unquote(path: &str) -> String {
-    let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
-        return path.to_string();
-    };
-    let mut bytes = Vec::with_capacity(inner.len());
-    let mut chars = inner.bytes();
-    while let Some(b) = chars.next() {
-        if b != b'\\' {
-            bytes.push(b);
-            continue;
-        }
-        match chars.next() {
-            Some(b'n') => bytes.push(b'\n'),
-            Some(b't') => bytes.push(b'\t'),
-            Some(b'a') => bytes.push(7),
-            Some(b'b') => bytes.push(8),
-            Some(b'f') => bytes.push(12),
-            Some(b'v') => bytes.push(11),
-            Some(b'r') => bytes.push(b'\r'),
-            Some(d @ b'0'..=b'3') => {
-                let rest: Vec<u8> = chars.by_ref().take(2).collect();
-                let digits = [d, *rest.first().unwrap_or(&b'0'), *rest.get(1).unwrap_or(&b'0')];
-                let value = digits.iter().fold(0u32, |acc, &c| acc * 8 + u32::from(c - b'0'));
-                bytes.push(value as u8);
-            }
-            Some(other) => bytes.push(other),
-            None => {}
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
+/// A regular file (executable or not); not a symlink, submodule or missing side.
+fn is_regular(mode: u32) -> bool {
+    mode & 0o170000 == 0o100000
+}
+
+fn is_zero(blob: &str) -> bool {
+    blob.bytes().all(|b| b == b'0')
 }
 
 #[cfg(test)]
@@ -207,32 +201,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_hunks_modes_renames_and_binaries() {
-        let diff = b"diff --git a/a.py b/a.py\n\
-index 1111111111111111111111111111111111111111..2222222222222222222222222222222222222222 100644\n\
---- a/a.py\n+++ b/a.py\n@@ -2,0 +3,2 @@ def f():\n+x\n+diff --git a/fake b/fake\n@@ -9 +10 @@\n-y\n+z\n@@ -20,3 +21,0 @@\n-gone\n\
-diff --git a/old name.txt b/new \"q\".txt\nsimilarity index 90%\nrename from old name.txt\nrename to new \"q\".txt\n\
-index 3333333333333333333333333333333333333333..4444444444444444444444444444444444444444 100644\n\
---- a/old name.txt\n+++ \"b/new \\\"q\\\".txt\"\n@@ -1 +1 @@\n-a\n+b\n\
-diff --git a/u16.txt b/u16.txt\nnew file mode 100644\n\
-index 0000000000000000000000000000000000000000..5555555555555555555555555555555555555555\n\
-Binary files /dev/null and b/u16.txt differ\n";
-        let files = parse(diff);
-        assert_eq!(files.len(), 3);
-        assert_eq!(files[0].path, "a.py");
-        assert_eq!(files[0].added, vec![3..5, 10..11]);
-        assert_eq!(files[0].mode.as_deref(), Some("100644"));
-        assert_eq!(files[1].path, "new \"q\".txt");
-        assert_eq!(files[1].blob.as_deref(), Some("4444444444444444444444444444444444444444"));
-        assert_eq!(files[2].path, "u16.txt");
-        assert!(files[2].binary);
-        assert_eq!(files[2].mode.as_deref(), Some("100644"));
+    fn parses_modes_blobs_renames_and_any_path() {
+        let (a, b, c) = ("1".repeat(40), "2".repeat(40), "0".repeat(40));
+        let raw = format!(
+            ":100644 100755 {a} {b} M\0tab\there and \"q\"\0:100644 100644 {a} {b} R087\0old\nname\0new name\0\
+             :000000 100644 {c} {b} A\0caf\u{e9}\0:120000 000000 {a} {c} D\0link\0"
+        );
+        let mut raw = raw.into_bytes();
+        raw.extend(b":000000 100644 0000000000000000000000000000000000000000 2222222222222222222222222222222222222222 A\0bad\xff\0");
+        let changes = parse_raw(&raw).expect("valid raw output");
+        assert_eq!(changes.len(), 5);
+        assert_eq!(changes[0].path, b"tab\there and \"q\"");
+        assert_eq!((changes[0].old_mode, changes[0].new_mode, changes[0].status), (0o100644, 0o100755, b'M'));
+        assert_eq!(changes[1].old_path.as_deref(), Some(&b"old\nname"[..]));
+        assert_eq!(changes[1].path, b"new name");
+        assert_eq!(changes[1].new_blob, b);
+        assert_eq!(changes[2].path, "café".as_bytes());
+        assert_eq!(changes[3].new_mode, 0);
+        assert_eq!(changes[4].path, b"bad\xff");
     }
 
     #[test]
-    fn unquotes_c_style_paths() {
-        assert_eq!(unquote("\"b/tab\\there\""), "b/tab\there");
-        assert_eq!(unquote("\"b/caf\\303\\251\""), "b/café");
-        assert_eq!(unquote("b/plain name"), "b/plain name");
+    fn rejects_what_is_not_raw_output() {
+        assert!(parse_raw(b"diff --git a/x b/x\n").is_err());
+        assert!(parse_raw(b":100644 100644 aa bb M\0").is_err(), "a header with no path");
+        assert!(parse_raw(b":100644 100644 aa bb R100\0only-one\0").is_err(), "a rename with one path");
+        assert!(parse_raw(b"").expect("empty diff").is_empty());
     }
 }

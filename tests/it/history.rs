@@ -11,7 +11,7 @@ pub fn findings(repo: &TestRepo, args: &[&str]) -> Vec<Value> {
     all.extend_from_slice(args);
     let out = repo.leakguard(&all);
     assert!(matches!(out.status.code(), Some(0 | 1)), "history failed:\n{}", text(&out));
-    serde_json::from_slice::<Value>(&out.stdout).expect("JSON report").as_array().expect("an array").clone()
+    serde_json::from_slice::<Value>(&out.stdout).expect("JSON report")["findings"].as_array().expect("an array").clone()
 }
 
 /// The `key=value` counters `--stats` prints.
@@ -233,8 +233,8 @@ fn shards_merged_equal_the_whole() {
     args.extend(files.iter().map(String::as_str));
     let out = repo.leakguard(&args);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let merged: Vec<Value> = serde_json::from_slice(&out.stdout).expect("merged JSON");
-    assert_eq!(merged, whole);
+    let merged: Value = serde_json::from_slice(&out.stdout).expect("merged JSON");
+    assert_eq!(merged["findings"].as_array().expect("findings"), &whole);
 
     let out = repo.leakguard(&["history", "--shard", "4/3"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
@@ -245,7 +245,12 @@ fn jsonl_is_one_finding_per_line() {
     let repo = TestRepo::new();
     repo.commit_files(&[("a.cfg", &token_line()), ("b.py", &format!("t = \"{}\"\n", github_token()))], "two");
     let out = repo.leakguard(&["history", "--format", "jsonl"]);
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("one object per line")).collect();
+    let mut lines: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("one object per line")).collect();
+    let summary = lines.pop().expect("a summary line");
+    assert_eq!(summary["type"], "summary");
+    for line in &mut lines {
+        assert_eq!(line.as_object_mut().expect("object").remove("type"), Some(Value::from("finding")));
+    }
     assert_eq!(lines, findings(&repo, &[]));
 }
 

@@ -24,8 +24,8 @@ fn existing_hook_is_kept_and_chained_then_restored() {
 
     let out = repo.leakguard(&["install"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("pre-commit.leakguard-chained"), "says where the old hook went:\n{}", text(&out));
-    assert_eq!(fs::read_to_string(repo.path().join(".git/hooks/pre-commit.leakguard-chained")).expect("chained hook"), original);
+    assert!(text(&out).contains(".leakguard-chained/pre-commit"), "says where the old hook went:\n{}", text(&out));
+    assert_eq!(fs::read_to_string(repo.path().join(".git/hooks/.leakguard-chained/pre-commit")).expect("chained hook"), original);
 
     // A clean commit runs both hooks.
     repo.write("a.txt", "b\n");
@@ -36,12 +36,12 @@ fn existing_hook_is_kept_and_chained_then_restored() {
     // Installing twice updates our hook and does not chain it to itself.
     let out = repo.leakguard(&["install"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(fs::read_to_string(repo.path().join(".git/hooks/pre-commit.leakguard-chained")).expect("chained"), original);
+    assert_eq!(fs::read_to_string(repo.path().join(".git/hooks/.leakguard-chained/pre-commit")).expect("chained"), original);
 
     let out = repo.leakguard(&["uninstall"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(fs::read_to_string(&hook).expect("restored hook"), original);
-    assert!(!repo.path().join(".git/hooks/pre-commit.leakguard-chained").exists());
+    assert!(!repo.path().join(".git/hooks/.leakguard-chained/pre-commit").exists());
 }
 
 #[test]

@@ -14,4 +14,8 @@ mod history;
 mod push;
 mod sarif;
 mod corpus;
+mod trust_reports;
+mod trust_hooks;
+mod trust_sources;
+mod trust_engine;
 mod fuzz_replay;

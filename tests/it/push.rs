@@ -76,7 +76,9 @@ fn a_new_branch_whose_commits_the_remote_has_scans_nothing() {
     let line = format!("refs/heads/feature {head} refs/heads/feature {}\n", "0".repeat(40));
     let out = push_with_stdin(&repo, &line, &["--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(report["summary"]["scanned"], 0);
 }
 
 #[test]
@@ -97,7 +99,8 @@ fn deletions_several_refs_tags_and_force_pushes() {
     let lines = format!("refs/heads/main {head} refs/heads/main {base}\nrefs/tags/v1 {tag} refs/tags/v1 {zero}\n");
     let out = push_with_stdin(&repo, &lines, &["--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "the annotated tag's commit holds the token:\n{}", text(&out));
-    let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let found = &report["findings"];
     assert_eq!(found[0]["file"], "x.cfg");
     assert_eq!(found[0]["summary"], "leak on a tag");
 

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::util::{github_token, text, TestRepo};
 
-fn validate(report: &Value) {
+pub fn validate(report: &Value) {
     let schema: Value = serde_json::from_str(include_str!("../sarif-schema-2.1.0.json")).expect("the schema is JSON");
     let validator = jsonschema::draft4::new(&schema).expect("the schema compiles");
     let errors: Vec<String> = validator.iter_errors(report).map(|e| format!("{} at {}", e, e.instance_path)).collect();
@@ -29,7 +29,7 @@ fn history_sarif_matches_the_schema() {
     let r = &results[0];
     assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "dir%20with%20space/a.cfg");
     assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
-    assert!(r["partialFingerprints"]["leakguard/v1"].as_str().is_some_and(|f| f.len() == 32));
+    assert!(r["partialFingerprints"]["leakguard/v2"].as_str().is_some_and(|f| f.len() == 32));
     assert_eq!(r["properties"]["summary"], "leak");
     assert!(!out.stdout.windows(github_token().len()).any(|w| w == github_token().as_bytes()), "redacted");
 }

@@ -19,7 +19,7 @@ fn folder_scan_respects_gitignore_unless_told_not_to() {
 
     let out = repo.leakguard(&["scan", "--no-ignore", "--format", "json"]);
     let findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let files: Vec<&str> = findings.as_array().expect("array").iter().filter_map(|f| f["file"].as_str()).collect();
+    let files: Vec<&str> = findings["findings"].as_array().expect("array").iter().filter_map(|f| f["file"].as_str()).collect();
     assert_eq!(files, [".env", "build/out.txt"]);
     assert!(!text(&out).contains(&github_token()));
 }

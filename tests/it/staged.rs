@@ -140,7 +140,8 @@ fn line_numbers_follow_the_new_file_with_crlf_and_odd_bytes() {
     repo.git(&["add", "win.txt"]);
     let out = repo.leakguard(&["staged", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let findings = &report["findings"];
     assert_eq!(findings.as_array().map(Vec::len), Some(1), "{findings:#}");
     assert_eq!(findings[0]["file"], "win.txt");
     assert_eq!(findings[0]["line"], 4);
