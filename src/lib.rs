@@ -13,6 +13,8 @@ pub mod config;
 pub mod engine;
 pub mod filter;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hook;
 pub mod migrate;
 pub mod policy;

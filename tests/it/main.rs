@@ -18,3 +18,4 @@ mod trust_reports;
 mod trust_hooks;
 mod trust_sources;
 mod trust_engine;
+mod fuzz_replay;
