@@ -130,6 +130,7 @@ fn finish(
     summary.allowed_inline = filtered.allowed_inline;
     summary.allowed_config = filtered.allowed_config;
     summary.allowed_gitleaks_ignore = filtered.allowed_gitleaks_ignore;
+    summary.policy_off = filtered.policy_off;
     summary.baselined = filtered.baselined;
     let policy = filters.policy();
     summary.rules_disabled = policy.rules_disabled;

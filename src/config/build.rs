@@ -63,6 +63,11 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
             let regex_at = custom_rule_span(&loaded.text, index, "regex");
             return Err(at(regex_at, format!("{name}: {}", scrub(&one_line(&regex_message(&e))))).into());
         }
+        // A bad `path` would otherwise fail only on the first file with the rule's keyword.
+        if let Err(e) = rule.applies_to("") {
+            let path_at = custom_rule_span(&loaded.text, index, "path");
+            return Err(at(path_at, format!("{name}: bad `path`: {}", scrub(&one_line(&e.to_string())))).into());
+        }
         if let Some(tuning) = overrides.get(id.as_ref()) {
             apply(&mut rule, tuning);
         }

@@ -424,7 +424,18 @@ fn is_format_string(text: &str) -> bool {
 /// `CloudFrontOriginAccessIdentityList.NextMarker`, `keystone.models.TokenModel`: a member or
 /// module path, every part a word-like identifier.
 fn is_member_path(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
+    // `Jobs[-1].JobId`: an index is part of the path.
+    let mut plain = String::with_capacity(text.len());
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let parts: Vec<&str> = plain.split('.').collect();
     parts.len() >= 2 && parts.iter().all(|p| is_word_identifier(p) || p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && p.len() >= 2)
 }
 
@@ -464,12 +475,13 @@ fn is_word_identifier(text: &str) -> bool {
     if capitals_together > 3 {
         return false;
     }
+    // Most letters sit in words of three or more, and most such words have a vowel
+    // (`IsTruncated`, `RouteTableVpcAssociations`).
+    let letters: usize = words.iter().map(String::len).sum();
     let long: Vec<&String> = words.iter().filter(|w| w.len() >= 3).collect();
-    let short = words.len() - long.len();
-    !words.is_empty()
-        && short * 4 <= words.len()
-        && long.iter().all(|w| w.bytes().any(|b| b"aeiouy".contains(&b)))
-        && words.iter().map(String::len).sum::<usize>() >= 3 * words.len()
+    let in_long: usize = long.iter().map(|w| w.len()).sum();
+    let voiced = long.iter().filter(|w| w.bytes().any(|b| b"aeiouy".contains(&b))).count();
+    !long.is_empty() && in_long * 10 >= letters * 7 && voiced * 5 >= long.len() * 4
 }
 
 pub fn is_uuid(text: &str) -> bool {
@@ -550,6 +562,9 @@ mod tests {
             "CLIENT_TRAFFIC_SECRET_0",
             "__omit_place_holder__%s",
             "keystone.models.token_model.TokenModel",
+            "Jobs[-1].JobId",
+            "CloudFrontOriginAccessIdentityList.IsTruncated",
+            "LocalGatewayRouteTableVpcAssociations",
         ] {
             assert!(!generic_value_ok(code.as_bytes(), None), "{code}");
         }

@@ -91,8 +91,16 @@ fn line_text(
     neighbours: &Neighbours<'_>,
 ) -> (String, Vec<(usize, usize)>, (usize, usize)) {
     let shown = if line.len() > MAX_LINE_TEXT {
-        let start = this.secret.start.saturating_sub(LINE_CONTEXT).max(line.start);
-        let end = (this.secret.end + LINE_CONTEXT).min(line.end).max(start);
+        // Cut on character boundaries: a report must not show a `�` the file does not hold.
+        let bytes = &chunk.bytes;
+        let boundary = |mut i: usize| {
+            while i > line.start && i < line.end && (bytes[i] & 0b1100_0000) == 0b1000_0000 {
+                i -= 1;
+            }
+            i
+        };
+        let start = boundary(this.secret.start.saturating_sub(LINE_CONTEXT).max(line.start));
+        let end = boundary((this.secret.end + LINE_CONTEXT).min(line.end)).max(this.secret.end.min(line.end)).max(start);
         start..end
     } else {
         line

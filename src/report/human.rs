@@ -109,6 +109,9 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
     if summary.allowed_config > 0 {
         parts.push(format!("{} allowed by config", summary.allowed_config));
     }
+    if summary.policy_off > 0 {
+        parts.push(format!("{} turned off by [policy]", summary.policy_off));
+    }
     if summary.allowed_gitleaks_ignore > 0 {
         parts.push(format!("{} allowed by .gitleaksignore", summary.allowed_gitleaks_ignore));
     }

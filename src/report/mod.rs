@@ -56,6 +56,8 @@ pub struct Summary {
     pub baselined: usize,
     /// Findings hidden by a `.gitleaksignore` entry.
     pub allowed_gitleaks_ignore: usize,
+    /// Findings the `[policy]` turned off (`off` for their confidence and kind of file).
+    pub policy_off: usize,
     /// Inputs that could not be read or scanned (the run then exits 2).
     pub errors: usize,
     /// Rules the config turned off (`builtin = false`, `disable`).
@@ -81,11 +83,12 @@ impl Summary {
     }
 
     /// Findings hidden, by mechanism.
-    pub fn suppressed(&self) -> [(&'static str, usize); 4] {
+    pub fn suppressed(&self) -> [(&'static str, usize); 5] {
         [
             ("config_allowlist", self.allowed_config),
             ("inline_allow", self.allowed_inline),
             ("gitleaksignore", self.allowed_gitleaks_ignore),
+            ("policy", self.policy_off),
             ("baseline", self.baselined),
         ]
     }

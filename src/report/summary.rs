@@ -45,6 +45,8 @@ struct Suppressed {
     config_allowlist: usize,
     inline_allow: usize,
     gitleaksignore: usize,
+    /// Turned off by `[policy]`.
+    policy: usize,
     baseline: usize,
 }
 
@@ -74,6 +76,7 @@ pub fn record<'a>(findings: &[Finding], summary: &'a Summary) -> Record<'a> {
             config_allowlist: summary.allowed_config,
             inline_allow: summary.allowed_inline,
             gitleaksignore: summary.allowed_gitleaks_ignore,
+            policy: summary.policy_off,
             baseline: summary.baselined,
         },
         config: ConfigEffect { rules_disabled: summary.rules_disabled, rules_tuned: summary.rules_tuned },
@@ -108,6 +111,7 @@ pub fn suppressed_sentence(mechanism: &str, n: usize) -> String {
         "config_allowlist" => "allowed by the config's allowlists",
         "inline_allow" => "allowed by inline allow comments",
         "gitleaksignore" => "allowed by .gitleaksignore",
+        "policy" => "turned off by the config's [policy]",
         "baseline" => "accepted by the baseline",
         other => other,
     };

@@ -592,8 +592,10 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 fn is_name_keyed(regex: &str) -> bool {
     let body = regex.trim_start_matches("(?-u)").trim_start_matches("(?i)");
     // A value with a literal prefix (`sk-`, `packagist_`) or a UUID's shape has a format.
+    // An exact length (`[A-Za-z0-9]{40}`) is a format too; a range or a negated class is not.
     let value = regex.split_once("(?P<secret>").map_or("", |(_, v)| v);
-    let formless = value.starts_with('[') && !value.starts_with("[0-9a-f]{8}-") && !value.starts_with("[a-f0-9]{8}-");
+    let quantifier = value.strip_prefix('[').and_then(|v| v.split_once(']')).map_or("", |(_, q)| q);
+    let formless = value.starts_with("[^") || quantifier.starts_with(['+', '*']) || quantifier.starts_with('{') && quantifier.split('}').next().is_some_and(|q| q.contains(','));
     body.starts_with("(?:") && regex.contains(r#"["']?\s*(?::=|=>|=|:)"#) && formless
 }
 

@@ -19,3 +19,4 @@ mod trust_hooks;
 mod trust_sources;
 mod trust_engine;
 mod fuzz_replay;
+mod policy;
