@@ -40,8 +40,30 @@ pub struct Finding {
     pub own_mask: (usize, usize),
     /// Set when the secret was found in decoded text ("UTF-16").
     pub decoded_from: Option<&'static str>,
-    /// How sure the rule is (set by the policy; `None` for smells).
-    pub confidence: Option<crate::policy::Confidence>,
+    /// How sure the rule is; `None` for smells.
+    pub confidence: Option<Confidence>,
+}
+
+/// How sure a rule is that what it found is a live credential (`policy` decides what each
+/// level does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confidence {
+    /// A name and a value that look like a secret (generic rules, passwords, password hashes).
+    Low,
+    /// A provider's documented format (a prefix, a length, a structure).
+    Medium,
+    /// A provider format whose checksum verifies.
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
 }
 
 impl Finding {

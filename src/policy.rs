@@ -5,38 +5,14 @@
 //! nearly always a sample (`setPassword("notused")`), in code it may be a real leak. A
 //! provider format (`ghp_…`, a PEM key) is worth stopping wherever it is.
 
-use std::collections::HashMap;
+use serde::Deserialize;
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::finding::Confidence;
 use crate::finding::Finding;
-use crate::rules::{Kind, Rule, RuleSet, Severity};
-
-/// How sure a rule is that what it found is a live credential.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// A name and a value that look like a secret (generic rules, passwords, password hashes).
-    Low,
-    /// A provider's documented format (a prefix, a length, a structure).
-    Medium,
-    /// A provider format whose checksum verifies.
-    High,
-}
-
-impl Confidence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-}
+use crate::rules::Severity;
 
 /// The kind of file a finding is in, judged by its path alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Code,
     Test,
@@ -44,19 +20,8 @@ pub enum FileKind {
     Example,
 }
 
-impl FileKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileKind::Code => "code",
-            FileKind::Test => "test",
-            FileKind::Docs => "docs",
-            FileKind::Example => "example",
-        }
-    }
-}
-
 /// What a finding does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     /// Not reported (counted as suppressed by the policy).
@@ -68,8 +33,7 @@ pub enum Action {
 }
 
 /// For one confidence, the action in each kind of file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByKind {
     pub code: Action,
     pub test: Action,
@@ -112,6 +76,26 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// Lowers the finding's severity as the policy says for a file at `path` (relative to the
+    /// repository root). `false`: the policy turns it off. A smell (no confidence) keeps its
+    /// rule's severity: it names no credential.
+    pub fn judge(&self, f: &mut Finding, path: &str) -> bool {
+        let Some(confidence) = f.confidence else { return true };
+        let mut kind = file_kind(path);
+        // A commented-out line or a doctest is documentation, wherever it is.
+        if kind == FileKind::Code && confidence == Confidence::Low && is_comment_line(&f.line_text) {
+            kind = FileKind::Docs;
+        }
+        match self.action(confidence, kind) {
+            Action::Off => false,
+            Action::Warn => {
+                f.severity = Severity::Warn;
+                true
+            }
+            Action::Block => true,
+        }
+    }
+
     /// The action for a finding of `confidence` in a file of `kind`.
     pub fn action(&self, confidence: Confidence, kind: FileKind) -> Action {
         match confidence {
@@ -161,63 +145,10 @@ impl PolicySpec {
     }
 }
 
-/// What the policy needs to know of each rule, by id.
-#[derive(Debug, Default)]
-pub struct Judge {
-    policy: Policy,
-    /// Base confidence, and the checksum that raises a secret to `High` when it verifies.
-    rules: HashMap<String, (Confidence, Option<String>)>,
-}
-
-impl Judge {
-    pub fn new(rules: &RuleSet, policy: Policy) -> Judge {
-        let rules = rules.rules().iter().map(|r| (r.spec.id.to_string(), (base_confidence(r), r.spec.checksum.as_deref().map(str::to_string)))).collect();
-        Judge { policy, rules }
-    }
-
-    /// Sets the finding's confidence and lowers its severity as the policy says for a file at
-    /// `path` (relative to the repository root). `false`: the policy turns it off.
-    pub fn judge(&self, f: &mut Finding, path: &str) -> bool {
-        let Some((base, checksum)) = self.rules.get(&f.rule_id) else { return true };
-        let confidence = match checksum {
-            Some(kind) if crate::engine::verify_checksum(kind, f.secret.as_bytes()) == Some(true) => Confidence::High,
-            _ => *base,
-        };
-        f.confidence = Some(confidence);
-        if f.kind == Kind::Smell {
-            f.confidence = None;
-            return true; // a smell names no credential: its rule's severity stands
-        }
-        let mut kind = file_kind(path);
-        // A commented-out line or a doctest is documentation, wherever it is.
-        if kind == FileKind::Code && confidence == Confidence::Low && is_comment_line(&f.line_text) {
-            kind = FileKind::Docs;
-        }
-        match self.policy.action(confidence, kind) {
-            Action::Off => false,
-            Action::Warn => {
-                f.severity = Severity::Warn;
-                true
-            }
-            Action::Block => true,
-        }
-    }
-}
-
 /// A line that is a comment or an interactive example, by its first characters.
 fn is_comment_line(line: &str) -> bool {
     let t = line.trim_start();
     ["#", "//", "/*", "* ", ">>>", "<!--", "-- ", "; ", "rem ", "REM "].iter().any(|m| t.starts_with(m)) || t == "*"
-}
-
-/// Generic rules and password rules judge a name and a value; password hashes are mostly test
-/// data. Everything else matches a provider's own format.
-fn base_confidence(rule: &Rule) -> Confidence {
-    if rule.is_generic() || rule.spec.password || rule.spec.id.starts_with("password-hash") {
-        Confidence::Low
-    } else {
-        Confidence::Medium
-    }
 }
 
 /// Folder names that hold tests and their data.

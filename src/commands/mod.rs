@@ -87,9 +87,9 @@ fn setup_with(common: &Common, base: &Path, root: &Path, baseline: Option<Baseli
     let paths = PathKey { base: base.to_path_buf(), root: root.to_path_buf() };
     let effect = crate::config::effect(loaded.as_ref());
     let policy = Policy { rules_disabled: effect.rules_disabled, rules_tuned: effect.rules_tuned, turned_off: audit.turned_off() };
-    let judge = crate::policy::Judge::new(&rules, loaded.as_ref().map(|l| l.config.policy.resolve()).unwrap_or_default());
+    let severity_policy = loaded.as_ref().map(|l| l.config.policy.resolve()).unwrap_or_default();
     let mut filters =
-        Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore).with_policy(policy).with_judge(judge);
+        Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore).with_policy(policy).with_severity_policy(severity_policy);
     if audit.audit {
         filters = filters.without_inline_allows();
     }

@@ -457,10 +457,9 @@ fn is_word_identifier(text: &str) -> bool {
     let mut current = String::new();
     let mut prev_lower = false;
     for c in text.chars() {
-        if c == '_' || c.is_ascii_digit() || (c.is_ascii_uppercase() && prev_lower) {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
+        let boundary = c == '_' || c.is_ascii_digit() || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
         }
         if c.is_ascii_alphabetic() {
             current.push(c.to_ascii_lowercase());
@@ -481,7 +480,7 @@ fn is_word_identifier(text: &str) -> bool {
     let long: Vec<&String> = words.iter().filter(|w| w.len() >= 3).collect();
     let in_long: usize = long.iter().map(|w| w.len()).sum();
     let voiced = long.iter().filter(|w| w.bytes().any(|b| b"aeiouy".contains(&b))).count();
-    !long.is_empty() && in_long * 10 >= letters * 7 && voiced * 5 >= long.len() * 4
+    !long.is_empty() && in_long * 10 >= letters * 6 && voiced * 5 >= long.len() * 4
 }
 
 pub fn is_uuid(text: &str) -> bool {

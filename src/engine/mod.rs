@@ -21,7 +21,6 @@ use crate::chunk::{Chunk, Provenance};
 use crate::finding::Finding;
 use crate::rules::{Kind, Rule, RuleError, RuleMatch, RuleSet};
 
-pub use checksum::verify as verify_checksum;
 pub use placeholder::is_placeholder;
 use prefilter::Prefilter;
 pub use prefilter::Workload;

@@ -4,8 +4,8 @@ use std::ops::Range;
 
 use super::Candidate;
 use crate::chunk::{Chunk, Provenance};
-use crate::finding::{Finding, Location};
-use crate::rules::{Rule, RuleSet};
+use crate::finding::{Confidence, Finding, Location};
+use crate::rules::{Kind, Rule, RuleSet};
 
 /// Lines longer than this are shown cut around the secret.
 const MAX_LINE_TEXT: usize = 1000;
@@ -45,13 +45,13 @@ fn finding(
         severity: rule.spec.severity,
         location: Location { path: chunk.path.clone(), line, column, end_line, end_column: end_column + 1 },
         provenance: chunk.provenance.clone(),
-        secret,
         match_text,
         line_text,
         masks,
         own_mask,
         decoded_from: c.decoded.as_ref().map(|d| d.encoding).or(chunk.decoded_from),
-        confidence: None,
+        confidence: confidence(rule, &secret),
+        secret,
     }
 }
 
@@ -70,8 +70,25 @@ pub fn file_finding(rule: &Rule, path: &str, provenance: &Provenance) -> Finding
         masks: Vec::new(),
         own_mask: (0, 0),
         decoded_from: None,
-        confidence: None,
+        confidence: confidence(rule, ""),
     }
+}
+
+/// How sure `rule` is of `secret`: a checksum that verifies beats a provider's format, which
+/// beats a name and a value (generic rules, passwords, password hashes, mostly test data).
+/// Smells name no credential.
+fn confidence(rule: &Rule, secret: &str) -> Option<Confidence> {
+    if rule.spec.kind == Kind::Smell {
+        return None;
+    }
+    let verified = rule.spec.checksum.as_deref().and_then(|kind| super::checksum::verify(kind, secret.as_bytes()));
+    Some(if verified == Some(true) {
+        Confidence::High
+    } else if rule.is_generic() || rule.spec.password || rule.spec.id.starts_with("password-hash") {
+        Confidence::Low
+    } else {
+        Confidence::Medium
+    })
 }
 
 fn last_char_start(bytes: &[u8], secret: Range<usize>) -> usize {

@@ -12,7 +12,6 @@ use std::path::{Component, Path, PathBuf};
 use crate::baseline::Baseline;
 use crate::config::{ConfigError, Loaded};
 use crate::finding::Finding;
-use crate::policy::Judge;
 
 pub use allow::Allowlist;
 pub use gitleaksignore::GitleaksIgnore;
@@ -43,7 +42,8 @@ pub struct Filters {
     gitleaks_ignore: GitleaksIgnore,
     baseline: Option<Baseline>,
     paths: PathKey,
-    judge: Option<Judge>,
+    /// What blocks and what warns, by confidence and kind of file.
+    severity_policy: crate::policy::Policy,
     /// `--audit`: inline allow comments hide nothing.
     ignore_inline: bool,
     policy: Policy,
@@ -79,9 +79,9 @@ impl Filters {
         self
     }
 
-    /// Confidence and the block/warn policy, applied before the allowlists.
-    pub fn with_judge(mut self, judge: Judge) -> Self {
-        self.judge = Some(judge);
+    /// The block/warn policy, applied before the allowlists.
+    pub fn with_severity_policy(mut self, policy: crate::policy::Policy) -> Self {
+        self.severity_policy = policy;
         self
     }
 
@@ -113,22 +113,22 @@ impl Filters {
 
     pub fn apply(&self, matches: Vec<Finding>) -> Filtered {
         let mut out = Filtered::default();
-        let mut matches = matches;
-        if let Some(judge) = &self.judge {
-            let before = matches.len();
-            matches.retain_mut(|f| {
-                let path = self.repo_path(f);
-                judge.judge(f, &path)
-            });
-            out.policy_off = before - matches.len();
+        // The policy first: what it turns off is never hashed against the baseline.
+        let mut kept: Vec<(Finding, String)> = Vec::with_capacity(matches.len());
+        for mut finding in matches {
+            let path = self.repo_path(&finding);
+            if self.severity_policy.judge(&mut finding, &path) {
+                kept.push((finding, path));
+            } else {
+                out.policy_off += 1;
+            }
         }
-        let paths: Vec<String> = matches.iter().map(|f| self.repo_path(f)).collect();
         if let Some(baseline) = &self.baseline {
             // The baseline's hash is slow on purpose: compute the ones needed on all cores.
-            let candidates = matches.iter().zip(&paths).filter(|(f, p)| baseline.has_key(&f.rule_id, p));
+            let candidates = kept.iter().filter(|(f, p)| baseline.has_key(&f.rule_id, p));
             baseline.hash_all(candidates.map(|(f, _)| (f.rule_id.as_str(), f.secret.as_str())));
         }
-        for (finding, path) in matches.into_iter().zip(paths) {
+        for (finding, path) in kept {
             if self.baseline.as_ref().is_some_and(|b| b.is_own_salt(&path, &finding.secret)) {
                 continue;
             }

@@ -92,6 +92,11 @@ pub struct RuleSpec {
     /// of six or more characters that is not a stand-in or a reference), not by entropy.
     #[serde(default)]
     pub password: bool,
+    /// The rule takes any value assigned to a name (`snowflake_password = …`) rather than a
+    /// provider's own format: its values get the generic checks, and its findings low
+    /// confidence. Implied by a `generic-` id.
+    #[serde(default)]
+    pub generic: bool,
     /// Where the `name` group must hold a secret word (`password`, `token`, `api_key`, ...):
     /// `last` (then at most two suffixes such as `_key` or `B64`) or `anywhere`. The words live
     /// in the engine, not in each generic rule's regex: parsing a case-blind word list was most
@@ -140,13 +145,11 @@ pub struct Rule {
     pub origin: String,
     regex: OnceLock<Result<RuleRegex, String>>,
     path: OnceLock<Result<Option<regex::Regex>, String>>,
-    generic: bool,
 }
 
 impl Rule {
     pub fn new(spec: RuleSpec, origin: impl Into<String>) -> Rule {
-        let generic = spec.id.starts_with("generic-") || is_name_keyed(&spec.regex);
-        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new(), generic }
+        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new() }
     }
 
     pub fn id(&self) -> &str {
@@ -159,10 +162,9 @@ impl Rule {
     }
 
     /// A rule that judges a name and a value rather than a provider's own format: the
-    /// `generic-` rules, and rules that find any value assigned to a provider's name
-    /// (`snowflake_password = ...`). Their values get the generic checks.
+    /// `generic-` rules, and those marked `generic = true`. Their values get the generic checks.
     pub fn is_generic(&self) -> bool {
-        self.generic
+        self.spec.generic || self.spec.id.starts_with("generic-")
     }
 
     /// Whether the regex has been compiled yet (it is, on first use only).
@@ -585,18 +587,6 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
-}
-
-/// `(?i)(?:snowflake|snowsql)[A-Za-z0-9_.\-]*["']?\s*(?::=|=>|=|:)...`: the rule is a provider's
-/// name followed by an assignment of a value of no set format.
-fn is_name_keyed(regex: &str) -> bool {
-    let body = regex.trim_start_matches("(?-u)").trim_start_matches("(?i)");
-    // A value with a literal prefix (`sk-`, `packagist_`) or a UUID's shape has a format.
-    // An exact length (`[A-Za-z0-9]{40}`) is a format too; a range or a negated class is not.
-    let value = regex.split_once("(?P<secret>").map_or("", |(_, v)| v);
-    let quantifier = value.strip_prefix('[').and_then(|v| v.split_once(']')).map_or("", |(_, q)| q);
-    let formless = value.starts_with("[^") || quantifier.starts_with(['+', '*']) || quantifier.starts_with('{') && quantifier.split('}').next().is_some_and(|q| q.contains(','));
-    body.starts_with("(?:") && regex.contains(r#"["']?\s*(?::=|=>|=|:)"#) && formless
 }
 
 #[cfg(test)]

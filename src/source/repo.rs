@@ -88,6 +88,12 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
+/// The git dir shared by all work trees of the repository around the current directory.
+pub fn common_dir() -> Option<PathBuf> {
+    let repo = Repository::open_from_env().ok()?;
+    Some(repo.commondir().to_path_buf())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,10 +107,4 @@ mod tests {
         assert_eq!(parse_stage_line(format!("120000 {oid} 0\tlink").as_bytes()), Some(None));
         assert_eq!(parse_stage_line(b"garbage"), None);
     }
-}
-
-/// The git dir shared by all work trees of the repository around the current directory.
-pub fn common_dir() -> Option<PathBuf> {
-    let repo = Repository::open_from_env().ok()?;
-    Some(repo.commondir().to_path_buf())
 }

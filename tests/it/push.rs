@@ -10,9 +10,7 @@ use crate::util::{github_token, text, TestRepo};
 fn with_remote() -> (TestRepo, TempDir, PathBuf) {
     let repo = TestRepo::new();
     let dir = tempfile::tempdir().expect("temp dir");
-    let remote = dir.path().join("remote.git");
-    repo.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().expect("utf-8 path")]);
-    repo.git(&["remote", "add", "origin", remote.to_str().expect("utf-8 path")]);
+    let remote = repo.add_bare_remote(dir.path(), "origin");
     repo.commit_files(&[("a.txt", "a\n")], "initial");
     repo.git(&["push", "-q", "--no-verify", "origin", "main"]);
     (repo, dir, remote)

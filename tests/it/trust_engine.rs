@@ -71,10 +71,8 @@ fn merge_redacts_subjects_of_reports_written_with_no_redact() {
 fn pre_push_refuses_a_token_in_a_commit_message() {
     let repo = TestRepo::new();
     let dir = tempfile::tempdir().expect("temp dir");
-    let remote = dir.path().join("remote.git");
+    let remote = repo.add_bare_remote(dir.path(), "origin");
     let remote = remote.to_str().expect("utf-8 path");
-    repo.git(&["init", "-q", "--bare", "-b", "main", remote]);
-    repo.git(&["remote", "add", "origin", remote]);
     repo.commit_files(&[("a.txt", "a\n")], "initial");
     repo.git(&["push", "-q", "--no-verify", "origin", "main"]);
     let out = repo.leakguard(&["install", "--hook", "pre-push"]);

@@ -286,9 +286,7 @@ fn issue12_a_symlinked_hook_is_kept_pointing_at_its_file() {
 fn issue12_pre_push_fails_closed_and_hands_the_same_refs_on() {
     let repo = TestRepo::new();
     let dir = tempfile::tempdir().expect("temp dir");
-    let remote = dir.path().join("remote.git");
-    repo.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().expect("utf-8 path")]);
-    repo.git(&["remote", "add", "origin", remote.to_str().expect("utf-8 path")]);
+    repo.add_bare_remote(dir.path(), "origin");
     repo.commit_files(&[("a.txt", "a\n")], "initial");
     let chained = "#!/bin/sh\ncat > .git/refs.log\necho \"$1 $#\" >> .git/refs.log\n";
     write_hook(&repo.path().join(".git/hooks/pre-push"), chained, 0o755);

@@ -277,7 +277,7 @@ fn issue12_rename_with_one_edited_line_reports_only_that_line_in_staged_and_push
 fn issue12_a_commit_on_another_remote_is_not_on_the_one_pushed_to() {
     let (repo, _origin_dir, _origin) = with_remote("origin");
     let public_dir = tempfile::tempdir().expect("temp dir");
-    let public = add_bare_remote(&repo, public_dir.path(), "public");
+    let public = repo.add_bare_remote(public_dir.path(), "public");
     repo.commit_files(&[("deploy.cfg", &format!("TOKEN={}\n", token(3)))], "leak");
     repo.git(&["push", "-q", "--no-verify", "origin", "main"]);
     install_pre_push(&repo);
@@ -289,9 +289,9 @@ fn issue12_a_commit_on_another_remote_is_not_on_the_one_pushed_to() {
 
     // A remote whose name nests under another's (`pub/mirror` under `pub`) lends it nothing.
     let nested_dir = tempfile::tempdir().expect("temp dir");
-    add_bare_remote(&repo, nested_dir.path(), "pub/mirror");
+    repo.add_bare_remote(nested_dir.path(), "pub/mirror");
     let pub_dir = tempfile::tempdir().expect("temp dir");
-    let pub_remote = add_bare_remote(&repo, pub_dir.path(), "pub");
+    let pub_remote = repo.add_bare_remote(pub_dir.path(), "pub");
     repo.git(&["push", "-q", "--no-verify", "pub/mirror", "main"]);
     assert!(repo.path().join(".git/refs/remotes/pub/mirror/main").exists());
     let out = repo.try_git(&["push", "pub", "main"]);
@@ -313,7 +313,7 @@ fn issue12_framework_push_without_a_range_still_scans_the_pushed_commits() {
     let url = remote.to_str().expect("utf-8 path").to_string();
     // The first push of a branch to an empty remote: its root commit is not there.
     let empty_dir = tempfile::tempdir().expect("temp dir");
-    let empty = add_bare_remote(&repo, empty_dir.path(), "empty");
+    let empty = repo.add_bare_remote(empty_dir.path(), "empty");
     let empty_url = empty.to_str().expect("utf-8 path").to_string();
     repo.commit_files(&[("main.cfg", &format!("TOKEN={}\n", token(4)))], "leak on main");
     let out = framework_push(
@@ -366,17 +366,10 @@ fn framework_push(repo: &TestRepo, vars: &[(&str, &str)]) -> Output {
 fn with_remote(name: &str) -> (TestRepo, TempDir, PathBuf) {
     let repo = TestRepo::new();
     let dir = tempfile::tempdir().expect("temp dir");
-    let remote = add_bare_remote(&repo, dir.path(), name);
+    let remote = repo.add_bare_remote(dir.path(), name);
     repo.commit_files(&[("a.txt", "a\n")], "initial");
     repo.git(&["push", "-q", "--no-verify", name, "main"]);
     (repo, dir, remote)
-}
-
-fn add_bare_remote(repo: &TestRepo, dir: &Path, name: &str) -> PathBuf {
-    let remote = dir.join("remote.git");
-    repo.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().expect("utf-8 path")]);
-    repo.git(&["remote", "add", name, remote.to_str().expect("utf-8 path")]);
-    remote
 }
 
 fn install_pre_push(repo: &TestRepo) {

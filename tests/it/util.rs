@@ -100,6 +100,14 @@ impl TestRepo {
         self.command(leakguard_bin()).args(args).output().expect("run leakguard")
     }
 
+    /// A bare repository at `dir/remote.git`, added as remote `name`.
+    pub fn add_bare_remote(&self, dir: &Path, name: &str) -> PathBuf {
+        let remote = dir.join("remote.git");
+        self.git(&["init", "-q", "--bare", "-b", "main", remote.to_str().expect("utf-8 path")]);
+        self.git(&["remote", "add", name, remote.to_str().expect("utf-8 path")]);
+        remote
+    }
+
     /// `leakguard install`, asserting it worked.
     pub fn install_hook(&self) {
         let out = self.leakguard(&["install"]);
