@@ -300,6 +300,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"default {DEFAULT_CACHE}")
     parser.add_argument("--leakguard", type=Path, default=ROOT / "target" / "release" / "leakguard")
     parser.add_argument("--gitleaks", type=Path, help="default: the one `tools` put in the cache")
+    parser.add_argument("--leakguard-only", action="store_true", help="skip gitleaks (quick iterations; not a figure to report)")
     parser.add_argument("--list", action="store_true", help="list every blocking finding with its class")
     args = parser.parse_args()
     cache = args.cache.resolve()
@@ -310,7 +311,7 @@ def main() -> None:
         return
     if not args.leakguard.exists():
         die(f"no leakguard at {args.leakguard} (cargo build --release)")
-    gitleaks = args.gitleaks or gitleaks_in(cache)
+    gitleaks = None if args.leakguard_only else args.gitleaks or gitleaks_in(cache)
     results = run_tools(cache, args.leakguard, gitleaks)
     if args.list or args.step == "label":
         for tool, by_class in results.items():

@@ -42,6 +42,18 @@ pub struct Finding {
     pub decoded_from: Option<&'static str>,
     /// How sure the rule is; `None` for smells.
     pub confidence: Option<Confidence>,
+    /// What part of its file the secret sits in, by the file's own text.
+    pub region: Region,
+}
+
+/// A part of a file that says what its text is for, whatever the file's path says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    Plain,
+    /// Inside a triple-quoted string that opens a line: a Python docstring.
+    Docstring,
+    /// After a line `#[cfg(test)]`: a Rust test module.
+    TestModule,
 }
 
 /// How sure a rule is that what it found is a live credential (`policy` decides what each

@@ -8,7 +8,7 @@
 use serde::Deserialize;
 
 pub use crate::finding::Confidence;
-use crate::finding::Finding;
+use crate::finding::{Finding, Region};
 use crate::rules::Severity;
 
 /// The kind of file a finding is in, judged by its path alone.
@@ -82,9 +82,8 @@ impl Policy {
     pub fn judge(&self, f: &mut Finding, path: &str) -> bool {
         let Some(confidence) = f.confidence else { return true };
         let mut kind = file_kind(path);
-        // A commented-out line or a doctest is documentation, wherever it is.
-        if kind == FileKind::Code && confidence == Confidence::Low && is_comment_line(&f.line_text) {
-            kind = FileKind::Docs;
+        if kind == FileKind::Code && confidence == Confidence::Low {
+            kind = kind_of_region(f, path);
         }
         match self.action(confidence, kind) {
             Action::Off => false,
@@ -142,6 +141,18 @@ impl PolicySpec {
     pub fn resolve(&self) -> Policy {
         let base = Policy::default();
         Policy { high: self.high.over(base.high), medium: self.medium.over(base.medium), low: self.low.over(base.low) }
+    }
+}
+
+/// A commented-out line, a doctest or a Python docstring is documentation, and a Rust
+/// `#[cfg(test)]` module is a test, wherever its file is.
+fn kind_of_region(f: &Finding, path: &str) -> FileKind {
+    let ext = path.rsplit_once('.').map_or("", |(_, ext)| ext);
+    match f.region {
+        Region::Docstring if matches!(ext, "py" | "pyi" | "pyx") => FileKind::Docs,
+        Region::TestModule if ext == "rs" => FileKind::Test,
+        _ if is_comment_line(&f.line_text) => FileKind::Docs,
+        _ => FileKind::Code,
     }
 }
 

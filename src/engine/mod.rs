@@ -3,6 +3,7 @@
 //! Encoded values on flagged lines are decoded once and scanned the same way.
 
 mod checksum;
+mod region;
 mod decode;
 mod gate;
 mod placeholder;
@@ -99,6 +100,16 @@ impl PathSet {
             }
         }
     }
+}
+
+/// `end`, moved past the rest of a UTF-8 character it falls inside: a byte-mode rule can stop
+/// in the middle of one, and a report shows whole characters.
+fn char_end(bytes: &[u8], mut end: usize) -> usize {
+    let limit = (end + 3).min(bytes.len());
+    while end < limit && end > 0 && (bytes[end] & 0b1100_0000) == 0b1000_0000 && bytes[end - 1] >= 0x80 {
+        end += 1;
+    }
+    end
 }
 
 /// A regex match that passed the secret checks, before it becomes a finding.
@@ -299,7 +310,7 @@ impl<'r> Engine<'r> {
             if s.is_empty() {
                 continue;
             }
-            let secret = window.start + s.start..window.start + s.end;
+            let secret = window.start + s.start..char_end(&chunk.bytes, window.start + s.end);
             if !accept(rule, chunk, &secret, &m, window.start) {
                 continue;
             }

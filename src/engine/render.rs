@@ -3,8 +3,9 @@
 use std::ops::Range;
 
 use super::Candidate;
+use super::region::Regions;
 use crate::chunk::{Chunk, Provenance};
-use crate::finding::{Confidence, Finding, Location};
+use crate::finding::{Confidence, Finding, Location, Region};
 use crate::rules::{Kind, Rule, RuleSet};
 
 /// Lines longer than this are shown cut around the secret.
@@ -16,7 +17,14 @@ const LINE_CONTEXT: usize = 200;
 pub fn findings(rules: &RuleSet, chunk: &Chunk<'_>, all: &[Candidate]) -> Vec<Finding> {
     let neighbours = Neighbours::new(all);
     let (mut starts, mut ends) = (Columns::default(), Columns::default());
-    all.iter().map(|c| finding(rules, chunk, c, &neighbours, &mut starts, &mut ends)).collect()
+    let regions = (!all.is_empty()).then(|| Regions::new(&chunk.bytes));
+    all.iter()
+        .map(|c| {
+            let mut f = finding(rules, chunk, c, &neighbours, &mut starts, &mut ends);
+            f.region = regions.as_ref().map_or(Region::Plain, |r| r.at(c.secret.start));
+            f
+        })
+        .collect()
 }
 
 fn finding(
@@ -51,6 +59,7 @@ fn finding(
         own_mask,
         decoded_from: c.decoded.as_ref().map(|d| d.encoding).or(chunk.decoded_from),
         confidence: confidence(rule, &secret),
+        region: Region::Plain,
         secret,
     }
 }
@@ -71,6 +80,7 @@ pub fn file_finding(rule: &Rule, path: &str, provenance: &Provenance) -> Finding
         own_mask: (0, 0),
         decoded_from: None,
         confidence: confidence(rule, ""),
+        region: Region::Plain,
     }
 }
 

@@ -284,3 +284,14 @@ fn dense_findings_on_a_long_line_keep_their_columns_and_masks() {
         assert!(!tokens.iter().any(|t| shown.contains(t.as_str())), "every secret shown is masked: {shown}");
     }
 }
+
+#[test]
+fn a_byte_mode_match_ending_inside_a_character_reports_the_whole_character() {
+    let mut set = RuleSet::default();
+    let rule = "[[rules]]\nid = \"bytes-rule\"\ndescription = \"d\"\nkeywords = [\"zkey=\"]\nregex = '''(?-u)zkey=(?P<secret>[a-z]{6}.)'''\n";
+    set.add_file("bytes.toml", rule).expect("rule loads");
+    let found = scan(&set, "zkey=qwertyé rest\n");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].secret, "qwertyé", "the secret is not cut inside é");
+    assert_eq!((found[0].location.column, found[0].location.end_column), (6, 13));
+}

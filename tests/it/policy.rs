@@ -57,3 +57,30 @@ fn policy_is_configurable_and_shown_in_json() {
     let out = repo.leakguard(&["scan", "tests"]);
     assert_eq!(out.status.code(), Some(2), "an unknown kind is a config error:\n{}", text(&out));
 }
+
+/// Where a Python docstring or a Rust test module holds a sample, it warns; the same line in
+/// plain code blocks.
+#[test]
+fn docstrings_and_rust_test_modules_warn() {
+    let repo = TestRepo::new();
+    let docstring = format!("def login(client):\n    \"\"\"Log in.\n\n    Example::\n\n{SAMPLE}    \"\"\"\n    return client\n");
+    let plain = format!("def login(client):\n{SAMPLE}");
+    let rust_test = "pub fn f() {}\n\n#[cfg(test)]\nmod tests {\n    const PASSWORD: &str = \"Tr0ub4dor&3x\";\n}\n";
+    let rust_plain = "pub fn f() {}\nconst PASSWORD: &str = \"Tr0ub4dor&3x\";\n";
+    for (path, content, blocks) in [
+        ("app/doc.py", docstring.as_str(), false),
+        ("app/plain.py", plain.as_str(), true),
+        ("src/doc.rs", rust_test, false),
+        ("src/plain.rs", rust_plain, true),
+    ] {
+        repo.write(path, content);
+        let out = repo.leakguard(&["scan", path, "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let findings = report["findings"].as_array().expect("findings");
+        assert_eq!(findings.len(), 1, "{path}: one finding:\n{report:#}");
+        assert_eq!(findings[0]["confidence"], "low", "{path}:\n{report:#}");
+        let (code, severity) = if blocks { (1, "block") } else { (0, "warn") };
+        assert_eq!(out.status.code(), Some(code), "{path}:\n{report:#}");
+        assert_eq!(findings[0]["severity"], severity, "{path}:\n{report:#}");
+    }
+}
