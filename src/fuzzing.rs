@@ -15,10 +15,10 @@ use crate::engine::Engine;
 use crate::filter::{Filters, PathKey};
 use crate::finding::{Finding, FingerprintKey};
 use crate::rules::RuleSet;
-use crate::source::push;
+use crate::source::{push, staged};
 
 /// The targets, by the name of their fuzz binary and corpus folder.
-pub const TARGETS: [&str; 3] = ["engine", "config", "push_stdin"];
+pub const TARGETS: [&str; 4] = ["engine", "config", "push_stdin", "staged_diff"];
 
 /// Runs the check of `target` on `data`.
 pub fn check(target: &str, data: &[u8]) -> Result<(), String> {
@@ -26,6 +26,7 @@ pub fn check(target: &str, data: &[u8]) -> Result<(), String> {
         "engine" => engine(data),
         "config" => config(data),
         "push_stdin" => push_stdin(data),
+        "staged_diff" => staged_diff(data),
         other => Err(format!("no fuzz target `{other}`")),
     }
 }
@@ -262,5 +263,33 @@ pub fn push_stdin(data: &[u8]) -> Result<(), String> {
     match push::parse(&again) {
         Ok(back) if back == updates => Ok(()),
         other => Err(format!("written out and parsed again: {other:?}, not {updates:?}")),
+    }
+}
+
+/// `git diff --cached --raw -z` as `staged` parses it: any bytes parse or fail without a panic;
+/// what parses has a non-empty path (two for a rename or copy) with no NUL, and written back
+/// in the same format it parses to the same changes.
+pub fn staged_diff(data: &[u8]) -> Result<(), String> {
+    let Ok(changes) = staged::parse_raw(data) else { return Ok(()) };
+    let mut again = Vec::new();
+    for c in &changes {
+        let paths = [Some(&c.path), c.old_path.as_ref()];
+        if paths.iter().flatten().any(|p| p.is_empty() || p.contains(&0)) {
+            return Err(format!("an empty path or a NUL in a path: {c:?}"));
+        }
+        if matches!(c.status, b'R' | b'C') != c.old_path.is_some() {
+            return Err(format!("a source path without a rename or copy, or the reverse: {c:?}"));
+        }
+        let header = format!(":{:06o} {:06o} {} {} {}", c.old_mode, c.new_mode, c.old_blob, c.new_blob, c.status as char);
+        again.extend_from_slice(header.as_bytes());
+        again.push(0);
+        for path in [c.old_path.as_ref(), Some(&c.path)].into_iter().flatten() {
+            again.extend_from_slice(path);
+            again.push(0);
+        }
+    }
+    match staged::parse_raw(&again) {
+        Ok(back) if back == changes => Ok(()),
+        other => Err(format!("written out and parsed again: {other:?}, not {changes:?}")),
     }
 }

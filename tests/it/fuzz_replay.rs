@@ -52,6 +52,11 @@ fn push_stdin_corpus() {
     replay("push_stdin");
 }
 
+#[test]
+fn staged_diff_corpus() {
+    replay("staged_diff");
+}
+
 /// Every target has a corpus folder, and every folder a target: a renamed target cannot leave
 /// its crashes unreplayed.
 #[test]
