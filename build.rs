@@ -59,7 +59,7 @@ fn lean_rule(rule: &toml::Value) -> String {
         c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
     };
     format!(
-        "        LeanRule {{ id: {}, description: {}, kind: Kind::{}, severity: Severity::{}, keywords: &[{}], regex: {}, entropy: {}, multiline: {}, span_lines: {}, password: {}, generic: {}, name_words: {}, file: {}, min_size: {}, path: {}, checksum: {} }},\n",
+        "        LeanRule {{ id: {}, description: {}, kind: Kind::{}, severity: Severity::{}, keywords: &[{}], regex: {}, entropy: {}, multiline: {}, span_lines: {}, password: {}, basic_auth: {}, min_classes: {}, generic: {}, name_words: {}, file: {}, min_size: {}, path: {}, checksum: {} }},\n",
         text("id").unwrap_or_default(),
         text("description").unwrap_or_default(),
         variant("kind", "secret"),
@@ -70,6 +70,8 @@ fn lean_rule(rule: &toml::Value) -> String {
         rule.get("multiline").and_then(toml::Value::as_bool).unwrap_or(false),
         some(rule.get("span_lines").and_then(toml::Value::as_integer).map(|n| format!("{n}"))),
         rule.get("password").and_then(toml::Value::as_bool).unwrap_or(false),
+        rule.get("basic_auth").and_then(toml::Value::as_bool).unwrap_or(false),
+        some(rule.get("min_classes").and_then(toml::Value::as_integer).map(|n| format!("{n}"))),
         rule.get("generic").and_then(toml::Value::as_bool).unwrap_or(false),
         some(rule.get("name_words").map(|_| format!("NameWords::{}", variant("name_words", "")))),
         rule.get("file").and_then(toml::Value::as_bool).unwrap_or(false),

@@ -217,6 +217,12 @@ fn is_doc_file(name: &str) -> bool {
     if DOC_EXTENSIONS.iter().any(|e| name.ends_with(e)) {
         return true;
     }
+    // An API's description (`swagger.yaml`, `openapi.json`): its values are examples.
+    if let Some((stem, "yaml" | "yml" | "json")) = name.rsplit_once('.') {
+        if matches!(stem, "swagger" | "openapi") {
+            return true;
+        }
+    }
     // Man pages: `salt.7`, `git-log.1`.
     let Some((stem, ext)) = name.rsplit_once('.') else { return false };
     let section = ext.len() == 1 && matches!(ext.as_bytes()[0], b'1'..=b'9');

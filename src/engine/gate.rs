@@ -93,13 +93,14 @@ const WEAK_DEFAULTS: &[&str] = &[
     "todo", "tbd", "fixme", "none", "null", "undefined", "empty", "notset", "not_set", "unset",
     "required", "optional", "disabled", "enabled", "generated", "random", "prompt", "inherit",
     "hidden", "masked", "redacted", "encrypted", "hashed", "omitted", "provided", "unused",
+    "unavailable", "unknown",
 ];
 /// Of those, the ones that stay stand-ins with digits or punctuation added (`password123`,
 /// `changeme!`); `Welcome2015?` or `admin1234` is a person's real, weak, password.
 const STAND_IN_STEMS: &[&str] = &[
     "password", "passw0rd", "p@ssw0rd", "p@ssword", "changeme", "changeit", "secret", "s3cr3t",
     "test", "testing", "demo", "example", "foobar", "dummy", "sample", "todo", "fixme", "none",
-    "null", "undefined", "xxx", "your_password", "yourpassword", "mypassword", "my_password",
+    "null", "undefined", "xxx", "admin", "your_password", "yourpassword", "mypassword", "my_password",
 ];
 
 /// Whether a value is a default or demo password rather than one someone chose.
@@ -118,7 +119,7 @@ pub fn generic_value_ok(value: &[u8], name: Option<&[u8]>) -> bool {
         return false;
     }
     let lower = text.to_ascii_lowercase();
-    if is_weak_default(&lower) || lower.contains("://") || is_reference(text) || is_encrypted(text) {
+    if is_weak_default(&lower) || lower.contains("://") || is_reference(text) || is_encrypted(text) || is_elided(text) {
         return false;
     }
     if is_format_string(text) || is_member_path(text) || names_a_secret_in_code(text, &lower) || is_word_identifier(text) {
@@ -169,6 +170,9 @@ pub fn password_value_ok(value: &[u8]) -> bool {
     }
     let lower = text.to_ascii_lowercase();
     if is_weak_default(&lower) || lower.contains("://") || is_reference(text) || is_encrypted(text) {
+        return false;
+    }
+    if is_elided(text) || is_camel_case_name(text) {
         return false;
     }
     if text.bytes().all(|b| b.is_ascii_digit()) || looks_like_path(text) || looks_like_version(text) || is_list(text) {
@@ -228,7 +232,7 @@ pub fn is_harmless_by_prefix(value: &[u8]) -> bool {
 const CODE_EXTENSIONS: &[&str] = &[
     "py", "pyi", "js", "jsx", "mjs", "cjs", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "go", "rs",
     "rb", "rake", "php", "cs", "vb", "fs", "swift", "m", "mm", "c", "h", "cc", "cpp", "hpp", "dart",
-    "lua", "pl", "ex", "exs", "erl", "clj", "vue", "svelte",
+    "lua", "pl", "ex", "exs", "erl", "clj", "vue", "svelte", "cts", "mts",
 ];
 
 /// Whether the file is source code: by extension, or, for a script without one
@@ -253,6 +257,34 @@ fn is_reference(text: &str) -> bool {
         || (text.len() > 2 && text.starts_with('%') && text.ends_with('%') && ident(&text[1..text.len() - 1]))
         || (has_braced_name(text) && entropy(text.as_bytes()) < 4.2)
         || is_env_name(text)
+        || is_shell_expansion(text)
+}
+
+/// How many of lower case, upper case, digits and other characters `value` mixes.
+pub fn char_classes(value: &[u8]) -> u8 {
+    let has = |f: fn(&u8) -> bool| u8::from(value.iter().any(f));
+    has(u8::is_ascii_lowercase) + has(u8::is_ascii_uppercase) + has(u8::is_ascii_digit) + has(|b| !b.is_ascii_alphanumeric())
+}
+
+/// `${tmp%%@*}`, `${PASS:-}`: a shell parameter expansion with an operator.
+fn is_shell_expansion(text: &str) -> bool {
+    let Some(inner) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}')) else { return false };
+    let name = inner.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+    name > 0 && !inner.as_bytes()[0].is_ascii_digit()
+}
+
+/// `sk_live_4eC39...`, `AKIA…`: a value cut short in documentation.
+fn is_elided(text: &str) -> bool {
+    text.ends_with("...") || text.ends_with('…')
+}
+
+/// `overEvery`, `maxRetries`: a camelCase name from code, not a password someone chose.
+fn is_camel_case_name(text: &str) -> bool {
+    let b = text.as_bytes();
+    b[0].is_ascii_lowercase()
+        && b.iter().all(u8::is_ascii_alphabetic)
+        && b.windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        && is_word_identifier(text)
 }
 
 /// `DB_PASSWORD`, `API_TOKEN`: the name of an environment variable, in a value's place.
@@ -283,6 +315,7 @@ const NON_SECRET_WORDS: &[&str] = &[
     "url", "uri", "endpoint", "host", "path", "file", "filename", "dir", "name", "id", "ids",
     "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation", "encoder", "validate",
     "check", "assert", "is", "has", "compare", "mask", "encoding", "method", "scheme",
+    "nonexistent", "existent", "sentinel", "missing",
 ];
 /// Word beginnings with the same meaning (`expires`, `expiry`, `reset_url`...).
 const NON_SECRET_STEMS: &[&str] = &["expir", "valid", "reset", "confirm", "strength"];
@@ -505,6 +538,8 @@ const PUBLIC_TEST_KEYS: &[&str] = &[
     // Google reCAPTCHA v2 test site key and secret key.
     "26705a09ab22331d02d9aceaab10fa520d046538df6c67931050037d51ab8349",
     "f5e95c9954635b65acab57e6d5ea663eb900f06dc8794a90358f5abb1c77d4e0",
+    // The secret key of the example in AWS's early S3 REST authentication documentation.
+    "0114c1456f2504384f9111557e6dc0dd99de9fbc6644c6afa8a1bcac8ef391b1",
 ];
 
 pub fn is_public_test_key(secret: &[u8]) -> bool {

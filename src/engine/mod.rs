@@ -102,6 +102,15 @@ impl PathSet {
     }
 }
 
+/// Base64 of `user:password` whose password could be one: `am9lam9lOmhlbGxv` (`joejoe:hello`)
+/// in a test is not a credential anyone would choose.
+fn basic_auth_ok(value: &[u8]) -> bool {
+    let Some(text) = decode::base64(value) else { return false };
+    let Ok(text) = std::str::from_utf8(&text) else { return false };
+    let Some((_, password)) = text.split_once(':') else { return false };
+    !text.chars().any(char::is_control) && gate::password_value_ok(password.as_bytes())
+}
+
 /// `end`, moved past the rest of a UTF-8 character it falls inside: a byte-mode rule can stop
 /// in the middle of one, and a report shows whole characters.
 fn char_end(bytes: &[u8], mut end: usize) -> usize {
@@ -335,6 +344,12 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
     }
     // `BASE64_ENCODED_PASSWORD`: the name of what belongs there.
     if std::str::from_utf8(bytes).is_ok_and(gate::is_env_name) {
+        return false;
+    }
+    if rule.spec.basic_auth && !basic_auth_ok(bytes) {
+        return false;
+    }
+    if rule.spec.min_classes.is_some_and(|min| gate::char_classes(bytes) < min) {
         return false;
     }
     let line = chunk.line_span(chunk.line_index(secret.start));

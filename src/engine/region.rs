@@ -1,5 +1,5 @@
-//! Where in a file a match sits, by the file's own text: inside a Python docstring, or after
-//! Rust's `#[cfg(test)]`. The policy reads it: a generic finding there is documentation or a
+//! Where in a file a match sits, by the file's own text: inside a Python docstring, or in
+//! Rust tests (after `#[cfg(test)]`, or in a `#[test]` function). The policy reads it: a generic finding there is documentation or a
 //! test, wherever the file is. Computed once per chunk, and only for chunks with findings.
 
 use memchr::memmem;
@@ -12,11 +12,13 @@ pub struct Regions {
     docstrings: Vec<(usize, usize)>,
     /// Where a line holding only `#[cfg(test)]` starts: what follows is the test module.
     tests_from: Option<usize>,
+    /// Byte ranges of functions marked `#[test]` (or `#[tokio::test]`, ...) outside one.
+    test_fns: Vec<(usize, usize)>,
 }
 
 impl Regions {
     pub fn new(bytes: &[u8]) -> Regions {
-        Regions { docstrings: docstrings(bytes), tests_from: cfg_test(bytes) }
+        Regions { docstrings: docstrings(bytes), tests_from: cfg_test(bytes), test_fns: test_fns(bytes) }
     }
 
     pub fn at(&self, offset: usize) -> Region {
@@ -24,7 +26,8 @@ impl Regions {
         if i > 0 && offset < self.docstrings[i - 1].1 {
             return Region::Docstring;
         }
-        if self.tests_from.is_some_and(|from| offset >= from) {
+        let j = self.test_fns.partition_point(|&(start, _)| start <= offset);
+        if self.tests_from.is_some_and(|from| offset >= from) || (j > 0 && offset < self.test_fns[j - 1].1) {
             return Region::TestModule;
         }
         Region::Plain
@@ -77,6 +80,31 @@ fn cfg_test(bytes: &[u8]) -> Option<usize> {
     })
 }
 
+/// Functions marked as tests: from a line holding only a `#[…test]` or `#[…test(…)]`
+/// attribute to the first later line that is a `}` at the attribute's indentation.
+fn test_fns(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let mut open: Option<(usize, &[u8])> = None;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let text = line.trim_ascii_end();
+        let indent = &text[..text.len() - text.trim_ascii_start().len()];
+        let body = text.trim_ascii_start();
+        match open {
+            Some((start, at)) if indent == at && body == b"}" => {
+                out.push((start, offset + line.len()));
+                open = None;
+            }
+            None if body.starts_with(b"#[") && (body.ends_with(b"test]") || body.ends_with(b")]") && memmem::find(body, b"test(").is_some()) => {
+                open = Some((offset, indent));
+            }
+            _ => {}
+        }
+        offset += line.len();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +135,16 @@ mod tests {
         let second = memmem::rfind(text, b"const K").unwrap();
         assert_eq!(r.at(first), Region::Plain);
         assert_eq!(r.at(second), Region::TestModule);
+    }
+
+    #[test]
+    fn rust_test_functions_are_tests_to_their_closing_brace() {
+        let text = b"fn a() {}\n    #[test]\n    fn t() {\n        let p = \"x\";\n    }\n    const K: &str = \"k\";\n#[tokio::test(flavor = \"multi_thread\")]\nasync fn u() {\n    let q = 1;\n}\n";
+        let r = Regions::new(text);
+        let pos = |needle: &[u8]| memmem::find(text, needle).unwrap();
+        assert_eq!(r.at(pos(b"let p")), Region::TestModule);
+        assert_eq!(r.at(pos(b"const K")), Region::Plain);
+        assert_eq!(r.at(pos(b"let q")), Region::TestModule);
+        assert_eq!(r.at(pos(b"fn a")), Region::Plain);
     }
 }

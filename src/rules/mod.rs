@@ -92,6 +92,13 @@ pub struct RuleSpec {
     /// of six or more characters that is not a stand-in or a reference), not by entropy.
     #[serde(default)]
     pub password: bool,
+    /// The secret is base64 of `user:password` (HTTP Basic, a Docker or npm `auth`): it must
+    /// decode to one, and its password must pass the password checks.
+    #[serde(default)]
+    pub basic_auth: bool,
+    /// The secret must mix at least this many of lower case, upper case, digits and other
+    /// characters: for a rule whose context is weak (`("mysql_native_password", "latin1")`).
+    pub min_classes: Option<u8>,
     /// The rule takes any value assigned to a name (`snowflake_password = …`) rather than a
     /// provider's own format: its values get the generic checks, and its findings low
     /// confidence. Implied by a `generic-` id.
