@@ -161,7 +161,7 @@ pub fn parse_raw(raw: &[u8]) -> Result<Vec<RawChange>> {
             bail!("unexpected output from git diff --raw: {}", String::from_utf8_lossy(header));
         };
         let mode = |m: &str| u32::from_str_radix(m, 8).with_context(|| format!("git diff --raw printed a bad mode {m:?}"));
-        let status = *status.as_bytes().first().context("git diff --raw printed an empty status")?;
+        let status = *status.as_bytes().first().filter(|b| b.is_ascii_uppercase()).with_context(|| format!("git diff --raw printed a bad status {status:?}"))?;
         let mut path = || fields.next().filter(|p| !p.is_empty()).map(<[u8]>::to_vec).context("git diff --raw ended before a path");
         let first = path()?;
         let (old_path, path) = if matches!(status, b'R' | b'C') { (Some(first), path()?) } else { (None, first) };
@@ -226,6 +226,7 @@ mod tests {
         assert!(parse_raw(b"diff --git a/x b/x\n").is_err());
         assert!(parse_raw(b":100644 100644 aa bb M\0").is_err(), "a header with no path");
         assert!(parse_raw(b":100644 100644 aa bb R100\0only-one\0").is_err(), "a rename with one path");
+        assert!(parse_raw(b":100644 100644 aa bb \xc3\x9f\0p\0").is_err(), "a status that is not a letter");
         assert!(parse_raw(b"").expect("empty diff").is_empty());
     }
 }
