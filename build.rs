@@ -12,7 +12,7 @@ fn main() {
     let mut names: Vec<String> = match fs::read_dir(&dir) {
         Ok(entries) => entries
             .map(|e| e.expect("readable patterns/ entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".toml"))
+            .filter(|n| n.ends_with(".toml") && n != PROVIDERS)
             .collect(),
         // git keeps no empty folder: a checkout without pattern files builds an empty catalogue.
         Err(_) => Vec::new(),
@@ -37,7 +37,46 @@ fn main() {
         index.push_str("    ] },\n");
     }
     index.push_str("];\n");
+    index.push_str(&providers(&dir));
     fs::write(out_dir.join("builtin_rules.rs"), index).expect("OUT_DIR is writable");
+}
+
+/// Not a rule file: what each provider's credentials need once leaked (see `rules::advice`).
+const PROVIDERS: &str = "providers.toml";
+
+/// `patterns/providers.toml` as a `PROVIDERS` constant (empty when the file is absent). Its keys
+/// are checked here: a typo would otherwise drop a provider's advice without a word.
+fn providers(dir: &Path) -> String {
+    let path = dir.join(PROVIDERS);
+    println!("cargo:rerun-if-changed={}", path.display());
+    let mut out = String::from("pub static PROVIDERS: &[Provider] = &[\n");
+    let text = fs::read_to_string(&path).unwrap_or_default();
+    let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("patterns/{PROVIDERS}: {e}"));
+    for p in value.get("providers").and_then(toml::Value::as_array).into_iter().flatten() {
+        let table = p.as_table().unwrap_or_else(|| panic!("patterns/{PROVIDERS}: a provider is a table"));
+        for key in table.keys() {
+            let known = ["id", "name", "categories", "references", "revoke", "steps", "audit"];
+            assert!(known.contains(&key.as_str()), "patterns/{PROVIDERS}: unknown key `{key}` (known: {})", known.join(", "));
+        }
+        let text = |key: &str| format!("{:?}", p.get(key).and_then(toml::Value::as_str).unwrap_or_default());
+        let list = |key: &str| {
+            let items: Vec<String> =
+                p.get(key).and_then(toml::Value::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(|v| format!("{v:?}"))).collect();
+            items.join(", ")
+        };
+        out.push_str(&format!(
+            "    Provider {{ id: {}, name: {}, categories: &[{}], references: &[{}], revoke: {}, steps: {}, audit: {} }},\n",
+            text("id"),
+            text("name"),
+            list("categories"),
+            list("references"),
+            text("revoke"),
+            text("steps"),
+            text("audit"),
+        ));
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// One rule as a `LeanRule` literal. Fields it does not know are left to the strict JSON
@@ -58,8 +97,18 @@ fn lean_rule(rule: &toml::Value) -> String {
         let mut c = v.chars();
         c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
     };
+    let borrowed_list = |key: &str| -> String {
+        let items: Vec<String> = rule
+            .get(key)
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(|v| format!("Cow::Borrowed({v:?})")))
+            .collect();
+        items.join(", ")
+    };
     format!(
-        "        LeanRule {{ id: {}, description: {}, kind: Kind::{}, severity: Severity::{}, keywords: &[{}], regex: {}, entropy: {}, multiline: {}, span_lines: {}, password: {}, basic_auth: {}, min_classes: {}, generic: {}, name_words: {}, file: {}, min_size: {}, path: {}, checksum: {} }},\n",
+        "        LeanRule {{ id: {}, description: {}, kind: Kind::{}, severity: Severity::{}, keywords: &[{}], regex: {}, entropy: {}, multiline: {}, span_lines: {}, password: {}, basic_auth: {}, min_classes: {}, generic: {}, name_words: {}, file: {}, min_size: {}, path: {}, checksum: {}, provider: {}, references: &[{}], remediation: {}, categories: &[{}] }},\n",
         text("id").unwrap_or_default(),
         text("description").unwrap_or_default(),
         variant("kind", "secret"),
@@ -78,5 +127,9 @@ fn lean_rule(rule: &toml::Value) -> String {
         some(rule.get("min_size").and_then(toml::Value::as_integer).map(|n| format!("{n}"))),
         some(text("path")),
         some(text("checksum")),
+        some(text("provider")),
+        borrowed_list("references"),
+        some(text("remediation")),
+        borrowed_list("categories"),
     )
 }

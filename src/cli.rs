@@ -209,16 +209,23 @@ pub struct HistoryArgs {
     /// partial, and exit 2.
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
+    /// Instead of the report: write to FILE (mode 0600) the `git filter-repo --replace-text`
+    /// expressions that replace each secret found (they hold the secrets in clear), and print
+    /// the steps to take them out of history: rotate first, rewrite, tell collaborators.
+    #[arg(long, value_name = "FILE")]
+    pub purge_plan: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List every rule, with counts by kind.
+    /// List every rule, with counts by kind (`--format json`: every field, fix included).
     List,
     /// Show one rule in full.
     Show { id: String },
     /// Check every rule against its own examples and negative examples.
     Test,
+    /// Write the built-in rules as Markdown (docs/rules.md is this output).
+    Doc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -160,6 +160,7 @@ fn history_findings(setup: &super::Setup, common: &Common, err: &mut dyn Write) 
         shard: None,
         stats: false,
         timeout: None,
+        purge_plan: None,
     };
     let scanned = super::history::collect(setup, &args, common.quiet, err)?;
     if scanned.failed {

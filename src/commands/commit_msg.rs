@@ -34,7 +34,7 @@ pub fn run(common: &Common, file: &Path, out: &mut dyn Write) -> Result<ExitStat
     let engine = Engine::new(&setup.rules);
     let matches = engine.scan(&chunk)?;
     let summary = Summary { scope: "", items: Some(("commit message", "commit messages")), scanned: 1, silent_when_clean: true, ..Summary::default() };
-    super::finish(common, &setup.filters, matches, summary, false, out)
+    super::finish(common, &setup.filters, &setup.rules, matches, summary, false, out)
 }
 
 /// Which lines git strips from the message it records.

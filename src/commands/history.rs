@@ -22,6 +22,9 @@ use crate::ExitStatus;
 
 pub fn run(common: &Common, args: &HistoryArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     let started = Instant::now();
+    if args.purge_plan.is_some() && common.format != crate::cli::Format::Human {
+        bail!("--purge-plan prints steps for people: --format does not apply to it");
+    }
     let timeout = args.timeout.as_deref().map(parse_duration).transpose()?;
     let root = super::root()?;
     let setup = super::setup(common, &root, &root)?;
@@ -30,7 +33,25 @@ pub fn run(common: &Common, args: &HistoryArgs, out: &mut dyn Write, err: &mut d
     if !common.no_redact {
         redact_subjects(&Engine::new(&setup.rules), &mut scanned.matches);
     }
-    super::finish(common, &setup.filters, scanned.matches, scanned.summary, scanned.failed, out)
+    if let Some(file) = &args.purge_plan {
+        return purge_plan(common, &setup, scanned, file, out, err);
+    }
+    super::finish(common, &setup.filters, &setup.rules, scanned.matches, scanned.summary, scanned.failed, out)
+}
+
+/// `--purge-plan FILE`: only from a whole scan, since a plan that misses a secret would leave
+/// it in history. Exits as the report would have: 1 when something blocks.
+fn purge_plan(common: &Common, setup: &super::Setup, mut scanned: Scanned, file: &std::path::Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+    if scanned.failed || scanned.summary.partial.is_some() {
+        bail!("the history scan is incomplete: no purge plan written, as it would miss secrets");
+    }
+    scanned.matches.sort_by(|a, b| a.location.cmp(&b.location).then_with(|| a.rule_id.cmp(&b.rule_id)));
+    let filtered = setup.filters.apply(scanned.matches);
+    // The steps (never a secret) go where a report would: `--output`, or standard output.
+    let mut steps = Vec::new();
+    super::purge::write(&filtered.findings, &setup.rules, file, &mut steps, err)?;
+    super::write_report(common, out, &mut |w| w.write_all(&steps))?;
+    Ok(super::status(false, filtered.findings.iter().any(Finding::blocks)))
 }
 
 /// `30s`, `5m`, `1h`, `500ms`, or a number of seconds.

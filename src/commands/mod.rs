@@ -8,6 +8,7 @@ mod install;
 mod key;
 mod merge;
 mod precommit;
+mod purge;
 mod push;
 mod rules;
 mod scan;
@@ -120,6 +121,7 @@ fn load_baseline(common: &Common, root: &Path) -> Result<Option<Baseline>> {
 fn finish(
     common: &Common,
     filters: &Filters,
+    rules: &RuleSet,
     mut matches: Vec<Finding>,
     mut summary: Summary,
     failed: bool,
@@ -150,12 +152,26 @@ fn finish(
         color: use_color(common),
         // Only machine formats show fingerprints; a human report (the commit hook) reads no key.
         fingerprint_key: if common.format == Format::Human { None } else { Some(key::load()?) },
+        help: help(rules, &filtered.findings),
     };
     if common.quiet {
         summary.silent_when_clean = true;
     }
     write_report(common, out, &mut |w| report::write(w, &filtered.findings, &summary, &options))?;
     Ok(status(failed, filtered.findings.iter().any(Finding::blocks)))
+}
+
+/// What to do about each rule that fired, from the run's rules (custom ones included).
+fn help(rules: &RuleSet, findings: &[Finding]) -> report::Help {
+    let mut help = report::Help::new();
+    for f in findings {
+        if !help.contains_key(&f.rule_id) {
+            if let Some(rule) = rules.get(&f.rule_id) {
+                help.insert(f.rule_id.clone(), report::RuleHelp::of(&rule.spec));
+            }
+        }
+    }
+    help
 }
 
 /// Runs `write` on the `--output` file, or on `out`.

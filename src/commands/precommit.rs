@@ -32,5 +32,5 @@ pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write, err: &mut dy
     for path in files {
         scan::record(&engine, files::read_file(path), &tally);
     }
-    scan::finish_tally(common, &setup.filters, tally, out, err)
+    scan::finish_tally(common, &setup.filters, &setup.rules, tally, out, err)
 }

@@ -42,7 +42,7 @@ pub fn run(common: &Common, remote: Option<&str>, _url: Option<&str>, max_blob_s
     if !common.no_redact {
         super::history::redact_subjects(&engine, &mut tally.matches);
     }
-    super::finish(common, &setup.filters, tally.matches, tally.summary, false, out)
+    super::finish(common, &setup.filters, &setup.rules, tally.matches, tally.summary, false, out)
 }
 
 /// The refs git writes on stdin. Under the pre-commit framework with no refs named (a manual

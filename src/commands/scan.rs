@@ -12,6 +12,7 @@ use crate::engine::Engine;
 use crate::filter::Filters;
 use crate::finding::Finding;
 use crate::report::Summary;
+use crate::rules::RuleSet;
 use crate::source::files::{self, Event, WalkOptions};
 use crate::source::Skip;
 use crate::ExitStatus;
@@ -56,12 +57,13 @@ pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Wr
     // Ignore files hide whole folders; reports say whether they were honoured.
     tally.lock().expect("the walk is over").summary.ignore_files = (!walked.is_empty()).then_some(!no_ignore);
 
-    finish_tally(common, &setup.filters, tally, out, err)
+    finish_tally(common, &setup.filters, &setup.rules, tally, out, err)
 }
 
 pub(super) fn finish_tally(
     common: &Common,
     filters: &Filters,
+    rules: &RuleSet,
     tally: Mutex<Tally>,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -72,7 +74,7 @@ pub(super) fn finish_tally(
         writeln!(err, "leakguard: error: {}", crate::report::escape(message))?;
     }
     let summary = Summary { scope: "", errors: tally.errors.len(), ..tally.summary };
-    super::finish(common, filters, tally.matches, summary, !tally.errors.is_empty(), out)
+    super::finish(common, filters, rules, tally.matches, summary, !tally.errors.is_empty(), out)
 }
 
 /// Scans one walked file, or counts why it was not scanned.

@@ -29,7 +29,7 @@ pub fn scan_staged(common: &Common, only: &[PathBuf], out: &mut dyn Write) -> Re
     for item in &items {
         tally.scan(&engine, item)?;
     }
-    let status = super::finish(common, &setup.filters, tally.matches, tally.summary, false, out);
+    let status = super::finish(common, &setup.filters, &setup.rules, tally.matches, tally.summary, false, out);
     // The process ends next; freeing the compiled rules one by one would cost a commit more
     // than scanning it did.
     std::mem::forget(engine);

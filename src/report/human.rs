@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::fix::{self, Context};
 use super::{escape, shown_secret, Options, Summary};
 use crate::chunk::Provenance;
 use crate::finding::Finding;
@@ -29,7 +30,7 @@ impl Paint {
 pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, options: &Options) -> io::Result<()> {
     let p = Paint(options.color);
     for finding in findings {
-        write_finding(out, finding, options, &p)?;
+        write_finding(out, finding, fix::context(finding, summary), options, &p)?;
     }
     if let Some(why) = &summary.partial {
         writeln!(out, "leakguard: PARTIAL SCAN, not everything was scanned: {}", escape(why))?;
@@ -40,7 +41,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
     writeln!(out, "{}", summary_line(findings, summary))
 }
 
-fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint) -> io::Result<()> {
+fn write_finding(out: &mut dyn Write, f: &Finding, context: Context, options: &Options, p: &Paint) -> io::Result<()> {
     let loc = &f.location;
     let (style, level) = if f.blocks() { (RED, "block") } else { (YELLOW, "warn") };
     writeln!(
@@ -61,13 +62,9 @@ fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint)
         writeln!(out, "  commit {short} by {author} <{email}> on {date}: {subject}")?;
     }
 
+    let help = options.help.get(&f.rule_id);
     if f.is_about_file() {
-        writeln!(
-            out,
-            "  {} if it should not be in the repository, `git rm --cached {}`; to keep it, list its path under [allowlist] paths in .leakguard.toml",
-            p.paint(DIM, "fix:"),
-            escape(&loc.path)
-        )?;
+        write_fix(out, &fix::file_lines(f, help, context), p)?;
         return writeln!(out);
     }
     let (line, own) = f.render_line(options.redact);
@@ -81,13 +78,17 @@ fn write_finding(out: &mut dyn Write, f: &Finding, options: &Options, p: &Paint)
     writeln!(out, "  {} {line}", p.paint(DIM, &format!("{gutter} |")))?;
     writeln!(out, "  {} {}{}", p.paint(DIM, &format!("{pad} |")), " ".repeat(lead), p.paint(style, &"^".repeat(width)))?;
     writeln!(out, "  secret: {}", escape(&shown_secret(f, options)))?;
-    writeln!(
-        out,
-        "  {} if it is real, remove it and revoke it; if not, add `leakguard:allow {}` in a comment on that line",
-        p.paint(DIM, "fix:"),
-        escape(&f.rule_id)
-    )?;
+    write_fix(out, &fix::lines(f, help, context), p)?;
     writeln!(out)
+}
+
+/// `fix:` and its lines, aligned under the first.
+fn write_fix(out: &mut dyn Write, lines: &[String], p: &Paint) -> io::Result<()> {
+    for (i, line) in lines.iter().enumerate() {
+        let head = if i == 0 { p.paint(DIM, "fix:") } else { "    ".to_string() };
+        writeln!(out, "  {head} {}", escape(line))?;
+    }
+    Ok(())
 }
 
 fn summary_line(findings: &[Finding], summary: &Summary) -> String {

@@ -1,6 +1,7 @@
 //! Reports: the findings of a run written to a writer it is handed. Never prints on its own.
 
 mod escape;
+mod fix;
 mod human;
 mod json;
 mod sarif;
@@ -11,6 +12,7 @@ use std::io::{self, Write};
 use crate::finding::{Finding, FingerprintKey};
 
 pub use escape::escape;
+pub use fix::{Help, RuleHelp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -30,6 +32,9 @@ pub struct Options {
     /// The key of the findings' fingerprints (machine formats only; the human report shows
     /// none, so it needs no key).
     pub fingerprint_key: Option<FingerprintKey>,
+    /// What to do about each rule's findings, by rule id (a rule missing here gets generic
+    /// advice).
+    pub help: Help,
 }
 
 impl Options {

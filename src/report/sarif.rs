@@ -23,7 +23,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
     for f in findings {
         if !rule_index.contains_key(f.rule_id.as_str()) {
             rule_index.insert(&f.rule_id, rules.len());
-            rules.push(rule(f));
+            rules.push(rule(f, options.help.get(&f.rule_id)));
         }
     }
     let results: Vec<Value> = findings.iter().map(|f| result(f, rule_index[f.rule_id.as_str()], options)).collect();
@@ -101,21 +101,37 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule(f: &Finding) -> Value {
-    let help = format!(
-        "{}. If it is real, remove it and revoke it: it may already have been copied. If it is not, add `leakguard:allow {}` in a comment on that line.",
-        f.description.trim_end_matches('.'),
-        f.rule_id
-    );
-    json!({
+fn rule(f: &Finding, advice: Option<&super::RuleHelp>) -> Value {
+    let description = f.description.trim_end_matches('.');
+    let (what, allow) = if f.kind == crate::rules::Kind::Smell {
+        ("Fix it", "If it is meant to be there")
+    } else {
+        ("If it is real, remove it and revoke it: it may already have been copied", "If it is not a secret")
+    };
+    let fix = advice.map(|a| a.remediation.as_str()).filter(|r| !r.is_empty()).unwrap_or(what);
+    let allow = format!("{allow}, add `leakguard:allow {}` in a comment on that line, or accept it in the baseline.", f.rule_id);
+    let references = advice.map(|a| a.references.as_slice()).unwrap_or_default();
+    let mut text = format!("{description}.\n\n{fix}\n\n{allow}");
+    let mut markdown = format!("**{description}.**\n\n{fix}\n\n{allow}");
+    if !references.is_empty() {
+        text.push_str(&format!("\n\nDocumentation: {}", references.join(" ")));
+        let links: Vec<String> = references.iter().map(|r| format!("- <{r}>")).collect();
+        markdown.push_str(&format!("\n\nDocumentation:\n\n{}", links.join("\n")));
+    }
+    let mut rule = json!({
         "id": f.rule_id,
         "name": f.rule_id,
         "shortDescription": { "text": f.description },
         "fullDescription": { "text": f.description },
-        "help": { "text": help },
+        "help": { "text": text, "markdown": markdown },
         "defaultConfiguration": { "level": level(f.severity) },
         "properties": { "tags": ["security", f.kind.to_string()] },
-    })
+    });
+    // The rule's primary documentation: the provider's page on the credential.
+    if let Some(uri) = references.first().or(advice.and_then(|a| a.link.as_ref())) {
+        rule["helpUri"] = Value::String(uri.to_string());
+    }
+    rule
 }
 
 fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::advice::Provider;
 use super::{Kind, NameWords, RuleSpec, Severity, Text};
 
 /// One `patterns/*.toml` file.
@@ -34,6 +35,10 @@ pub struct LeanRule {
     pub min_size: Option<u64>,
     pub path: Option<&'static str>,
     pub checksum: Option<&'static str>,
+    pub provider: Option<&'static str>,
+    pub references: &'static [Text],
+    pub remediation: Option<&'static str>,
+    pub categories: &'static [Text],
 }
 
 impl LeanRule {
@@ -57,6 +62,10 @@ impl LeanRule {
             min_size: self.min_size,
             path: self.path.map(Cow::Borrowed),
             checksum: self.checksum.map(Cow::Borrowed),
+            provider: self.provider.map(Cow::Borrowed),
+            references: Cow::Borrowed(self.references),
+            remediation: self.remediation.map(Cow::Borrowed),
+            categories: Cow::Borrowed(self.categories),
             examples: Vec::new(),
             negative_examples: Vec::new(),
         }

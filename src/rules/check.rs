@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::advice::Advice;
 use super::{Rule, RuleSet};
 use crate::chunk::{Chunk, Provenance};
 use crate::engine::Engine;
@@ -62,10 +63,11 @@ pub fn check_rule(rule: &Rule) -> Vec<String> {
 }
 
 fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
+    let mut failures = check_advice(rule, require_examples);
     if rule.is_file_rule() {
-        return check_file_rule(rule, require_examples);
+        failures.extend(check_file_rule(rule, require_examples));
+        return failures;
     }
-    let mut failures = Vec::new();
     let regex = match rule.regex() {
         Ok(regex) => regex,
         Err(e) => return vec![e.to_string()],
@@ -97,6 +99,20 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
         }
     }
     failures.extend(run_examples(rule, found));
+    failures
+}
+
+/// Links are https URLs; a built-in rule says what to do once it fires (through its provider
+/// or its own `remediation`), so every finding comes with a fix.
+fn check_advice(rule: &Rule, required: bool) -> Vec<String> {
+    let mut failures = Vec::new();
+    let advice = Advice::of(&rule.spec);
+    if required && advice.remediation.is_empty() {
+        failures.push("no remediation: name a `provider` (patterns/providers.toml) or write `remediation`".to_string());
+    }
+    for url in rule.spec.references.iter().filter(|u| !u.starts_with("https://") || u.contains(char::is_whitespace)) {
+        failures.push(format!("reference `{url}` is not an https URL"));
+    }
     failures
 }
 

@@ -3,8 +3,10 @@
 //! Rules are data (`patterns/*.toml`). A rule's regex is compiled lazily, the first time the
 //! prefilter sees one of its keywords, so a run pays only for the rules its input can reach.
 
+pub mod advice;
 pub mod builtin;
 pub mod check;
+pub mod doc;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -123,6 +125,19 @@ pub struct RuleSpec {
     /// A checksum the secret carries (`github-crc32`), verified by the engine.
     #[serde(default)]
     pub checksum: Option<Text>,
+    /// Whose credential this is (an id of `patterns/providers.toml`): where its format is
+    /// documented, where to revoke it, what to check afterwards.
+    #[serde(default)]
+    pub provider: Option<Text>,
+    /// Documentation of the credential's format, ahead of the provider's own.
+    #[serde(default)]
+    pub references: Cow<'static, [Text]>,
+    /// What to do once it leaked, in place of the provider's steps (a smell's fix).
+    #[serde(default)]
+    pub remediation: Option<Text>,
+    /// Groups (`cloud`, `ci`, `payments`, ...), in place of the provider's.
+    #[serde(default)]
+    pub categories: Cow<'static, [Text]>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
@@ -537,6 +552,11 @@ fn validate(rule: &Rule) -> Result<(), RuleError> {
         && !id.ends_with('-');
     if !id_ok {
         return Err(invalid("the id must be kebab-case: lowercase letters, digits and `-`"));
+    }
+    if let Some(p) = &rule.spec.provider {
+        if advice::provider(p).is_none() {
+            return Err(invalid(&format!("unknown provider `{p}` (see patterns/providers.toml)")));
+        }
     }
     if rule.spec.file {
         if rule.spec.path.is_none() || !rule.spec.regex.is_empty() || !rule.spec.keywords.is_empty() {

@@ -20,3 +20,4 @@ mod trust_sources;
 mod trust_engine;
 mod fuzz_replay;
 mod policy;
+mod remediation;
