@@ -173,6 +173,22 @@ pub enum Command {
         #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
         max_blob_size: u64,
     },
+    /// Entry point for a server's pre-receive hook: reads `<old> <new> <ref>` lines on stdin,
+    /// scans the lines the pushed commits add that no ref reaches yet, and refuses the push
+    /// when one blocks. The server's --config (or `git config leakguard.config`) is in force;
+    /// the repository's own .leakguard.toml may only add rules.
+    #[command(name = "pre-receive")]
+    PreReceive {
+        /// Time budget in seconds, counted from the start.
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<u64>,
+        /// What to do with the push when the budget runs out.
+        #[arg(long, value_enum, default_value_t = OnTimeout::Refuse)]
+        on_timeout: OnTimeout,
+        /// Blobs larger than this many bytes are skipped (and counted).
+        #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
+        max_blob_size: u64,
+    },
     /// Combine JSON reports (say, of `history --shard K/N` runs) into one, without duplicates.
     Merge {
         /// JSON reports written by `--format json`.
@@ -250,4 +266,11 @@ pub enum Hook {
     PreCommit,
     PrePush,
     CommitMsg,
+}
+
+/// `pre-receive --on-timeout`: the push's fate when the scan runs out of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnTimeout {
+    Accept,
+    Refuse,
 }

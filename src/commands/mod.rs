@@ -7,6 +7,7 @@ mod init;
 mod install;
 mod key;
 mod merge;
+mod pre_receive;
 mod precommit;
 mod purge;
 mod push;
@@ -30,7 +31,7 @@ use crate::ExitStatus;
 
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     let common = &cli.common;
-    let scans = matches!(cli.command, Command::Staged | Command::Scan { .. } | Command::PreCommit { .. } | Command::History(_) | Command::Push { .. });
+    let scans = matches!(cli.command, Command::Staged | Command::Scan { .. } | Command::PreCommit { .. } | Command::History(_) | Command::Push { .. } | Command::PreReceive { .. });
     if common.audit.any() && !scans {
         bail!("--audit, --no-config, --no-baseline and --no-ignore-files apply to scan, history, staged, push and pre-commit");
     }
@@ -48,6 +49,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::HookHandshake { protocol } => install::handshake(&protocol, out, err),
         Command::History(args) => history::run(common, &args, out, err),
         Command::Push { remote, url, max_blob_size } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
+        Command::PreReceive { timeout, on_timeout, max_blob_size } => pre_receive::run(common, timeout, on_timeout, max_blob_size, err),
         Command::Merge { files } => merge::run(common, &files, out, err),
         Command::Rules { command } => rules::run(common, command, out),
     }

@@ -3,6 +3,7 @@
 pub mod added;
 pub mod files;
 pub mod history;
+pub mod pre_receive;
 pub mod push;
 pub mod repo;
 pub mod staged;
