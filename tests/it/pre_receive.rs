@@ -253,3 +253,17 @@ fn bad_input_refuses_with_a_reason() {
     assert_eq!(out.status.code(), Some(2), "a server config that cannot be read refuses:\n{}", text(&out));
     assert!(text(&out).contains("refused the push") && text(&out).contains("server.toml"), "{}", text(&out));
 }
+
+#[test]
+fn several_refs_in_one_push_judge_each_new_commit_once() {
+    let server = Server::new();
+    server.install("");
+    server.repo.commit_files(&[("shared.env", &leak())], "shared leak");
+    server.repo.git(&["branch", "feature"]);
+    server.repo.git(&["tag", "snapshot"]);
+    let out = server.push(&["main", "feature", "snapshot"]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert_eq!(all.matches("remote: shared.env:1").count(), 1, "one commit, reached by three refs, reported once:\n{all}");
+    assert_eq!(server.rev("refs/heads/feature"), None, "a refused push moves no ref");
+}
