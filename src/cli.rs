@@ -13,7 +13,7 @@ pub struct Cli {
     pub common: Common,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Common {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]

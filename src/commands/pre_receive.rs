@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -62,7 +62,7 @@ fn check(common: &Common, started: Instant, timeout: Option<u64>, on_timeout: On
     let updates = pre_receive::parse(&input)?;
     let (server, _scratch) = Server::open()?;
     let server_config = server_config(common, &server)?;
-    let job = Job { common: copy(common), updates, server, server_config, max_blob_size };
+    let job = Job { common: common.clone(), updates, server, server_config, max_blob_size };
     let deadline = timeout.map(|secs| started + Duration::from_secs(secs));
     if deadline.is_some_and(|d| Instant::now() >= d) {
         return timed_out(timeout.unwrap_or_default(), on_timeout, err);
@@ -283,17 +283,4 @@ fn baseline(job: &Job, tip: &str, short: &str) -> Result<Option<Baseline>> {
     let path = dir.join(baseline_file::FILE_NAME);
     std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     Baseline::load(&path).with_context(|| format!("the baseline at {short}"))
-}
-
-fn copy(common: &Common) -> Common {
-    Common {
-        format: common.format,
-        output: common.output.clone(),
-        no_redact: common.no_redact,
-        quiet: common.quiet,
-        color: common.color,
-        config: common.config.as_deref().map(Path::to_path_buf),
-        baseline: common.baseline.clone(),
-        audit: common.audit,
-    }
 }
