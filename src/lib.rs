@@ -17,6 +17,7 @@ pub mod finding;
 pub mod fuzzing;
 pub mod hook;
 pub mod migrate;
+mod own_files;
 pub mod policy;
 pub mod report;
 pub mod rules;
