@@ -3,10 +3,15 @@
 
 use std::process::Command;
 
+/// Runs leakguard in a temp folder holding a copy of the fixture at the same relative path:
+/// the checkout's own `.leakguard.toml` (which allows everything under tests/) stays out.
 fn run(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("tests/fixtures")).expect("mkdir");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/report.py"), dir.path().join("tests/fixtures/report.py")).expect("copy fixture");
     let out = Command::new(crate::util::leakguard_bin())
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir.path())
         .env_remove("NO_COLOR")
         // A fixed key: fingerprints are stable for the snapshot, and no key file is made in
         // this checkout's git dir.
