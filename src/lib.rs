@@ -25,6 +25,9 @@ pub mod source;
 
 use std::io::Write;
 
+/// `--version`: the package version and the commit it was built from.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("LEAKGUARD_COMMIT"), ")");
+
 /// The process exit status, decided in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
