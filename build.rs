@@ -7,6 +7,7 @@
 use std::{env, fs, path::Path};
 
 fn main() {
+    commit();
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("patterns");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = match fs::read_dir(&dir) {
@@ -132,4 +133,24 @@ fn lean_rule(rule: &toml::Value) -> String {
         some(text("remediation")),
         borrowed_list("categories"),
     )
+}
+
+/// `LEAKGUARD_COMMIT`: the short commit the binary is built from (for `--version`), or
+/// `unknown` outside a git checkout. Rebuilt when HEAD moves.
+fn commit() {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let commit = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".to_string());
+    println!("cargo:rustc-env=LEAKGUARD_COMMIT={commit}");
+    for path in [git(&["rev-parse", "--git-path", "HEAD"]), git(&["symbolic-ref", "-q", "HEAD"]).and_then(|r| git(&["rev-parse", "--git-path", &r]))].into_iter().flatten() {
+        println!("cargo:rerun-if-changed={path}");
+    }
 }

@@ -5,16 +5,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "leakguard", version, about = "Stops secrets and code smells before they enter a git repository")]
+#[command(name = "leakguard", version = crate::VERSION, about = "Stops secrets and code smells before they enter a git repository")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    #[command(flatten)]
-    pub common: Common,
 }
 
-#[derive(Debug, Clone, Args)]
-pub struct Common {
+/// How a report is written: only on the commands that write one.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
@@ -30,14 +29,50 @@ pub struct Common {
     /// Colour the human report.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     pub color: Color,
+}
+
+/// Where the repository's config and baseline are.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RepoArgs {
     /// Config file (default: .leakguard.toml at the repository root, when there is one).
     #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
     /// Baseline file (default: .leakguard-baseline.toml at the repository root).
     #[arg(long, value_name = "PATH", global = true)]
     pub baseline: Option<PathBuf>,
-    #[command(flatten)]
+}
+
+/// The options of a run, gathered from the subcommand's own (a command without report options
+/// gets the defaults). Not parsed by clap as such.
+#[derive(Debug, Clone, Default)]
+pub struct Common {
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub no_redact: bool,
+    pub quiet: bool,
+    pub color: Color,
+    pub config: Option<PathBuf>,
+    pub baseline: Option<PathBuf>,
     pub audit: Audit,
+    /// Lines for standard error once the report is written (the one-line summary of a machine
+    /// report, so a CI log never shows a bare exit status).
+    pub notes: std::cell::RefCell<Vec<String>>,
+}
+
+impl Common {
+    pub fn new(report: &ReportArgs, repo: &RepoArgs, audit: Audit) -> Common {
+        Common {
+            format: report.format,
+            output: report.output.clone(),
+            no_redact: report.no_redact,
+            quiet: report.quiet,
+            color: report.color,
+            config: repo.config.clone(),
+            baseline: repo.baseline.clone(),
+            audit,
+            notes: Default::default(),
+        }
+    }
 }
 
 /// What an auditor turns off: the repository's own means of hiding findings. Scanning
@@ -45,17 +80,17 @@ pub struct Common {
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct Audit {
     /// Do not read .leakguard.toml (nor --config): every built-in rule, no allowlists.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_config: bool,
     /// Do not apply the baseline.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_baseline: bool,
     /// `scan`: also read what .gitignore and .ignore files exclude.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_ignore_files: bool,
     /// An auditor's run: --no-config, --no-baseline and --no-ignore-files, and inline allow
     /// comments and .gitleaksignore hide nothing either.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub audit: bool,
 }
 
@@ -91,7 +126,14 @@ impl Audit {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan the changes staged for the next commit (only the lines they add).
-    Staged,
+    Staged {
+        #[command(flatten)]
+        report: ReportArgs,
+        #[command(flatten)]
+        repo: RepoArgs,
+        #[command(flatten)]
+        audit: Audit,
+    },
     /// Scan files and folders on disk; `-` reads standard input.
     Scan {
         /// Files or folders (default: the current folder).
@@ -99,6 +141,12 @@ pub enum Command {
         /// Also scan what .gitignore and other ignore files exclude.
         #[arg(long)]
         no_ignore: bool,
+        #[command(flatten)]
+        report: ReportArgs,
+        #[command(flatten)]
+        repo: RepoArgs,
+        #[command(flatten)]
+        audit: Audit,
     },
     /// Entry point for the pre-commit framework: during `git commit`, the staged changes of
     /// FILES; under `pre-commit run --files/--all-files`, FILES whole.
@@ -106,6 +154,12 @@ pub enum Command {
     PreCommit {
         /// The files the framework hands over.
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
+        #[command(flatten)]
+        repo: RepoArgs,
+        #[command(flatten)]
+        audit: Audit,
     },
     /// Write the baseline: accept the current findings of the tracked files, so only new
     /// ones block.
@@ -122,6 +176,11 @@ pub enum Command {
         /// Accept the findings of the whole history, not only of the tracked files.
         #[arg(long)]
         history: bool,
+        /// No progress on standard error.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        repo: RepoArgs,
     },
     /// Write a commented starter .leakguard.toml.
     Init {
@@ -131,6 +190,9 @@ pub enum Command {
         /// Overwrite an existing .leakguard.toml.
         #[arg(long)]
         force: bool,
+        /// Where to write the config (default: .leakguard.toml at the repository root).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Install leakguard as a git hook, chaining any hook already there.
     Install {
@@ -155,6 +217,10 @@ pub enum Command {
     CommitMsg {
         /// The message file git hands the hook.
         file: PathBuf,
+        #[command(flatten)]
+        report: ReportArgs,
+        #[command(flatten)]
+        repo: RepoArgs,
     },
     /// Answers an installed hook that checks it runs the real leakguard.
     #[command(name = "hook-handshake", hide = true)]
@@ -172,6 +238,12 @@ pub enum Command {
         /// Blobs larger than this many bytes are skipped (and counted).
         #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
         max_blob_size: u64,
+        #[command(flatten)]
+        report: ReportArgs,
+        #[command(flatten)]
+        repo: RepoArgs,
+        #[command(flatten)]
+        audit: Audit,
     },
     /// Entry point for a server's pre-receive hook: reads `<old> <new> <ref>` lines on stdin,
     /// scans the lines the pushed commits add that no ref reaches yet, and refuses the push
@@ -188,17 +260,41 @@ pub enum Command {
         /// Blobs larger than this many bytes are skipped (and counted).
         #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
         max_blob_size: u64,
+        #[command(flatten)]
+        report: ReportArgs,
+        #[command(flatten)]
+        repo: RepoArgs,
+        #[command(flatten)]
+        audit: Audit,
     },
     /// Combine JSON reports (say, of `history --shard K/N` runs) into one, without duplicates.
     Merge {
         /// JSON reports written by `--format json`.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The merged report's format (JSON: a merge is for machines).
+        #[arg(long, value_enum, default_value_t = MergeFormat::Json)]
+        format: MergeFormat,
+        /// Write the merged report to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Keep the reports' secrets in clear (commit subjects are redacted by default).
+        #[arg(long)]
+        no_redact: bool,
+        /// No summary line on standard error.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        repo: RepoArgs,
     },
     /// The rule catalogue.
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
+        #[command(flatten)]
+        report: ReportArgs,
+        #[command(flatten)]
+        repo: RepoArgs,
     },
 }
 
@@ -230,6 +326,43 @@ pub struct HistoryArgs {
     /// the steps to take them out of history: rotate first, rewrite, tell collaborators.
     #[arg(long, value_name = "FILE")]
     pub purge_plan: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    #[command(flatten)]
+    pub audit: Audit,
+}
+
+impl Command {
+    /// The run's options, from this subcommand's own.
+    pub fn common(&self) -> Common {
+        let none = (&ReportArgs::default(), &RepoArgs::default());
+        match self {
+            Command::Staged { report, repo, audit }
+            | Command::Scan { report, repo, audit, .. }
+            | Command::PreCommit { report, repo, audit, .. }
+            | Command::Push { report, repo, audit, .. }
+            | Command::PreReceive { report, repo, audit, .. } => Common::new(report, repo, *audit),
+            Command::History(args) => Common::new(&args.report, &args.repo, args.audit),
+            Command::Merge { format, output, no_redact, quiet, repo, .. } => Common {
+                format: match format {
+                    MergeFormat::Json => Format::Json,
+                    MergeFormat::Jsonl => Format::Jsonl,
+                },
+                output: output.clone(),
+                no_redact: *no_redact,
+                quiet: *quiet,
+                ..Common::new(none.0, repo, Audit::default())
+            },
+            Command::CommitMsg { report, repo, .. } | Command::Rules { report, repo, .. } => {
+                Common::new(report, repo, Audit::default())
+            }
+            Command::Baseline { quiet, repo, .. } => Common { quiet: *quiet, ..Common::new(none.0, repo, Audit::default()) },
+            Command::Init { config, .. } => Common { config: config.clone(), ..Common::default() },
+            _ => Common::new(none.0, none.1, Audit::default()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -244,8 +377,9 @@ pub enum RulesCommand {
     Doc,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Format {
+    #[default]
     Human,
     Json,
     /// One JSON object per line.
@@ -254,8 +388,17 @@ pub enum Format {
     Sarif,
 }
 
+/// What `merge` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Color {
+    #[default]
     Auto,
     Always,
     Never,

@@ -17,12 +17,16 @@ pub mod finding;
 pub mod fuzzing;
 pub mod hook;
 pub mod migrate;
+mod own_files;
 pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;
 
 use std::io::Write;
+
+/// `--version`: the package version and the commit it was built from.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("LEAKGUARD_COMMIT"), ")");
 
 /// The process exit status, decided in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

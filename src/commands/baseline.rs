@@ -161,6 +161,9 @@ fn history_findings(setup: &super::Setup, common: &Common, err: &mut dyn Write) 
         stats: false,
         timeout: None,
         purge_plan: None,
+        report: Default::default(),
+        repo: Default::default(),
+        audit: Default::default(),
     };
     let scanned = super::history::collect(setup, &args, common.quiet, err)?;
     if scanned.failed {

@@ -103,6 +103,9 @@ pub fn uninstall(hook: Hook, global: bool, err: &mut dyn Write) -> Result<ExitSt
             writeln!(err, "leakguard: removed {} and restored the hook it chained", path.display())?
         }
         Outcome::Removed { path, restored: false } => writeln!(err, "leakguard: removed {}", path.display())?,
+        Outcome::NotInstalled { path } if !path.exists() => {
+            writeln!(err, "leakguard: no {} hook to remove: {} does not exist (already uninstalled?)", kind.name(), path.display())?
+        }
         Outcome::NotInstalled { path } => writeln!(err, "leakguard: {} is not a leakguard hook; left alone", path.display())?,
         other => unreachable!("uninstall does not {other:?}"),
     }

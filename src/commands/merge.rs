@@ -24,6 +24,9 @@ pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write, err: &mut dy
     let mut partial = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        if is_sarif(&text) {
+            bail!("{} is a SARIF report; merge combines leakguard JSON reports: write each with `--format json`", file.display());
+        }
         let report = parse(&text).with_context(|| format!("{}: not a leakguard JSON report", file.display()))?;
         records.extend(report.findings);
         // A report of a scan that stopped early makes the merged report partial too.
@@ -90,6 +93,10 @@ pub fn run(common: &Common, files: &[PathBuf], out: &mut dyn Write, err: &mut dy
     })?;
     if let Some(why) = &partial {
         writeln!(err, "leakguard: error: the merged report is partial: {why}")?;
+    }
+    if !common.quiet {
+        let to = common.output.as_ref().map(|p| format!(" (report in {})", p.display())).unwrap_or_default();
+        writeln!(err, "leakguard: merged {} reports: {} findings, {} blocking{to}", files.len(), summary["findings"], summary["blocking"])?;
     }
     Ok(super::status(partial.is_some(), blocking))
 }
@@ -185,4 +192,9 @@ fn add(sum: &mut Value, more: Value) {
 
 fn text_of(record: &Value, field: &str) -> String {
     record[field].as_str().unwrap_or_default().to_string()
+}
+
+/// A SARIF log (`version` 2.1.0 and `runs`), which merge cannot read back into findings.
+fn is_sarif(text: &str) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|v| v.get("runs").is_some_and(Value::is_array) && v.get("version").is_some())
 }

@@ -30,29 +30,29 @@ use crate::rules::RuleSet;
 use crate::ExitStatus;
 
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
-    let common = &cli.common;
-    let scans = matches!(cli.command, Command::Staged | Command::Scan { .. } | Command::PreCommit { .. } | Command::History(_) | Command::Push { .. } | Command::PreReceive { .. });
-    if common.audit.any() && !scans {
-        bail!("--audit, --no-config, --no-baseline and --no-ignore-files apply to scan, history, staged, push and pre-commit");
-    }
-    match cli.command {
-        Command::Staged => staged::run(common, out),
-        Command::Scan { paths, no_ignore } => scan::run(common, &paths, no_ignore || common.audit.skip_ignore_files(), out, err),
-        Command::PreCommit { files } => precommit::run(common, &files, out, err),
-        Command::Baseline { update, prune, from_detect_secrets, history } => {
+    let common = &cli.command.common();
+    let status = match cli.command {
+        Command::Staged { .. } => staged::run(common, out),
+        Command::Scan { paths, no_ignore, .. } => scan::run(common, &paths, no_ignore || common.audit.skip_ignore_files(), out, err),
+        Command::PreCommit { files, .. } => precommit::run(common, &files, out, err),
+        Command::Baseline { update, prune, from_detect_secrets, history, .. } => {
             baseline::run(common, baseline::Mode { update, prune, history }, from_detect_secrets.as_deref(), err)
         }
-        Command::Init { from_gitleaks, force } => init::run(common, from_gitleaks.as_deref(), force, out, err),
+        Command::Init { from_gitleaks, force, .. } => init::run(common, from_gitleaks.as_deref(), force, out, err),
         Command::Install { hook, global } => install::install(hook, global, err),
         Command::Uninstall { hook, global } => install::uninstall(hook, global, err),
-        Command::CommitMsg { file } => commit_msg::run(common, &file, out),
+        Command::CommitMsg { file, .. } => commit_msg::run(common, &file, out),
         Command::HookHandshake { protocol } => install::handshake(&protocol, out, err),
         Command::History(args) => history::run(common, &args, out, err),
-        Command::Push { remote, url, max_blob_size } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
-        Command::PreReceive { timeout, on_timeout, max_blob_size } => pre_receive::run(common, timeout, on_timeout, max_blob_size, err),
-        Command::Merge { files } => merge::run(common, &files, out, err),
-        Command::Rules { command } => rules::run(common, command, out),
+        Command::Push { remote, url, max_blob_size, .. } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
+        Command::PreReceive { timeout, on_timeout, max_blob_size, .. } => pre_receive::run(common, timeout, on_timeout, max_blob_size, err),
+        Command::Merge { files, .. } => merge::run(common, &files, out, err),
+        Command::Rules { command, .. } => rules::run(common, command, out),
+    };
+    for note in common.notes.borrow().iter() {
+        writeln!(err, "{note}")?;
     }
+    status
 }
 
 /// What a scanning command needs: this run's rules and filters.
@@ -158,8 +158,18 @@ fn finish(
     };
     if common.quiet {
         summary.silent_when_clean = true;
+        summary.quiet = true;
     }
     write_report(common, out, &mut |w| report::write(w, &filtered.findings, &summary, &options))?;
+    // A machine report or one written to a file says nothing on the terminal: one line on
+    // stderr, so a CI log never shows a bare exit status.
+    if (common.format != Format::Human || common.output.is_some()) && !common.quiet {
+        let mut line = report::summary_line(&filtered.findings, &summary);
+        if let Some(path) = &common.output {
+            line.push_str(&format!(" (report in {})", path.display()));
+        }
+        common.notes.borrow_mut().push(line);
+    }
     Ok(status(failed, filtered.findings.iter().any(Finding::blocks)))
 }
 
@@ -213,7 +223,8 @@ fn use_color(common: &Common) -> bool {
         Color::Auto => {
             common.output.is_none()
                 && common.format == Format::Human
-                && std::env::var_os("NO_COLOR").is_none()
+                // NO_COLOR set and not empty turns colour off (an empty value does not, per its spec).
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
     }

@@ -32,8 +32,10 @@ pub fn run(common: &Common, command: RulesCommand, out: &mut dyn Write) -> Resul
                 let s = &rule.spec;
                 writeln!(out, "{:width$}  {:6}  {:5}  {}", s.id, s.kind.to_string(), s.severity.to_string(), s.description)?;
             }
-            let count = |kind| rules.rules().iter().filter(|r| r.spec.kind == kind).count();
-            writeln!(out, "{} rules: {} secret, {} smell", rules.len(), count(Kind::Secret), count(Kind::Smell))?;
+            if !common.quiet {
+                let count = |kind| rules.rules().iter().filter(|r| r.spec.kind == kind).count();
+                writeln!(out, "{} rules: {} secret, {} smell", rules.len(), count(Kind::Secret), count(Kind::Smell))?;
+            }
             Ok(ExitStatus::Clean)
         }
         RulesCommand::Show { id } => match rules.get(&id) {

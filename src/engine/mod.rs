@@ -220,7 +220,9 @@ impl<'r> Engine<'r> {
         let mut candidates = self.candidates(chunk, &scope, &hits.rules)?;
         self.decoded(chunk, &scope, &hits.decode_lines, &mut candidates)?;
         let candidates = resolve_overlaps(self.rules, candidates);
-        Ok(render::findings(self.rules, chunk, &candidates))
+        let mut findings = render::findings(self.rules, chunk, &candidates);
+        crate::own_files::drop_own(&chunk.path, &chunk.bytes, &mut findings);
+        Ok(findings)
     }
 
     /// Compiles the regexes a commit's hits woke, on two threads when there are several:

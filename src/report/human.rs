@@ -35,7 +35,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
     if let Some(why) = &summary.partial {
         writeln!(out, "leakguard: PARTIAL SCAN, not everything was scanned: {}", escape(why))?;
     }
-    if findings.is_empty() && summary.silent_when_clean && !summary.has_gaps() {
+    if (summary.quiet || findings.is_empty() && summary.silent_when_clean) && !summary.has_gaps() {
         return Ok(());
     }
     writeln!(out, "{}", summary_line(findings, summary))
@@ -91,7 +91,7 @@ fn write_fix(out: &mut dyn Write, lines: &[String], p: &Paint) -> io::Result<()>
     Ok(())
 }
 
-fn summary_line(findings: &[Finding], summary: &Summary) -> String {
+pub fn summary_line(findings: &[Finding], summary: &Summary) -> String {
     let blocking = findings.iter().filter(|f| f.blocks()).count();
     let warnings = findings.len() - blocking;
     let mut parts = Vec::new();

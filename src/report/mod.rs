@@ -77,6 +77,8 @@ pub struct Summary {
     /// Say nothing when there is nothing to say (a clean commit goes through unnoticed); a
     /// skip or an error is still said.
     pub silent_when_clean: bool,
+    /// `--quiet`: no summary line at all, unless something was skipped or failed.
+    pub quiet: bool,
     /// Why the scan stopped before the end (`history --timeout`): every format says so.
     pub partial: Option<String>,
 }
@@ -112,6 +114,11 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
         Format::Jsonl => json::write_lines(out, findings, summary, options),
         Format::Sarif => sarif::write(out, findings, summary, options),
     }
+}
+
+/// The human report's summary line (also said on stderr under a machine format).
+pub fn summary_line(findings: &[Finding], summary: &Summary) -> String {
+    human::summary_line(findings, summary)
 }
 
 /// The secret as the report shows it.

@@ -271,3 +271,74 @@ fn baseline_can_be_written_to_a_new_named_file() {
     let out = repo.leakguard(&["scan", "app", "--baseline", "ci/typo.toml"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+/// Issue 16.1: leakguard's own files never block their own commit, whatever the baseline's
+/// random salt happens to look like, and with no baseline in force to recognise it.
+#[test]
+fn own_files_commit_through_the_hook() {
+    let repo = legacy_repo();
+    repo.install_hook();
+    for round in 0..6 {
+        std::fs::remove_file(repo.path().join(".leakguard-baseline.toml")).ok();
+        baseline(&repo, &[]);
+        let out = repo.leakguard(&["scan", "--no-baseline", ".leakguard-baseline.toml"]);
+        assert_eq!(out.status.code(), Some(0), "round {round}: the baseline file on its own:\n{}", text(&out));
+        repo.git(&["add", ".leakguard-baseline.toml"]);
+        let out = repo.try_git(&["commit", "-qm", &format!("baseline {round}")]);
+        assert!(out.status.success(), "round {round}:\n{}", text(&out));
+    }
+
+    // The README's config, with a custom rule and its example; a detect-secrets baseline;
+    // a .gitleaksignore.
+    let config = "[rules.overrides.aws-access-key-id]\nseverity = \"warn\"\nallowlist = { paths = [\"docs/**\"] }\n\n\
+        [[rules.custom]]\nid = \"acme-token\"\ndescription = \"ACME internal token\"\nkeywords = [\"acme_\"]\n\
+        regex = '''\\b(?P<secret>acme_[A-Za-z0-9]{32})\\b'''\n\
+        examples = ['k = \"acme_Q2w3E4r5T6y7U8i9O0pLkJhGfDsAzXcV\"']\n\n\
+        [allowlist]\nsecrets = ['^AKIA0{16}$']\nstopwords = [\"dummy\"]\n";
+    let hashes = ["0b9a54438fba2dc0d39be8f7c6c71a58b5d1e0a2", "e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4", "be4fc4886bd949b369d5e092eb87494f12e57e5b"];
+    let results: Vec<String> = hashes
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("      {{\n        \"type\": \"Secret Keyword\",\n        \"filename\": \"app/settings.py\",\n        \"hashed_secret\": \"{h}\",\n        \"is_verified\": false,\n        \"line_number\": {}\n      }}", i + 1))
+        .collect();
+    let secrets_baseline = format!(
+        "{{\n  \"version\": \"1.5.0\",\n  \"plugins_used\": [\n    {{\"name\": \"Base64HighEntropyString\", \"limit\": 4.5}},\n    {{\"name\": \"KeywordDetector\"}}\n  ],\n  \"filters_used\": [],\n  \"results\": {{\n    \"app/settings.py\": [\n{}\n    ]\n  }},\n  \"generated_at\": \"2026-01-01T00:00:00Z\"\n}}\n",
+        results.join(",\n")
+    );
+    repo.write(".leakguard.toml", config);
+    repo.write(".secrets.baseline", secrets_baseline);
+    repo.write(".gitleaksignore", "# accepted\n4f2a6c1e9b0d3a5c7e8f1b2d4a6c8e0f1a3b5c7d:app/settings.py:generic-api-key:6\napp/settings.py:github-pat:6\n");
+    repo.git(&["add", ".leakguard.toml", ".secrets.baseline", ".gitleaksignore"]);
+    let out = repo.try_git(&["commit", "-qm", "config, detect-secrets baseline, gitleaksignore"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // By structure, not by name alone: a real token in the config outside any example, or a
+    // line in .gitleaksignore that is no fingerprint, still blocks.
+    repo.write(".leakguard.toml", format!("{config}# deploy token {}\n", other_token()));
+    repo.git(&["add", ".leakguard.toml"]);
+    let out = repo.try_git(&["commit", "-qm", "token in the config"]);
+    assert!(!out.status.success(), "a token outside the examples:\n{}", text(&out));
+    repo.git(&["checkout", "HEAD", "--", ".leakguard.toml"]);
+    repo.write(".gitleaksignore", format!("app/settings.py:github-pat:6\nTOKEN={}\n", other_token()));
+    repo.git(&["add", ".gitleaksignore"]);
+    let out = repo.try_git(&["commit", "-qm", "token in gitleaksignore"]);
+    assert!(!out.status.success(), "a token in a file that is no ignore list:\n{}", text(&out));
+}
+
+/// Issue 16.2: the README's first command, on leakguard's own checkout, finds nothing that
+/// blocks: the checkout's `.leakguard.toml` allows the rule examples and test data, and says why.
+#[test]
+fn the_checkout_scans_clean() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let home = tempfile::tempdir().expect("temp home");
+    let out = crate::util::isolated(crate::util::leakguard_bin(), home.path()).args(["scan", "."]).current_dir(root).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let said = stdout(&out);
+    assert!(!said.contains("blocking"), "{said}");
+    assert!(said.contains("allowed by config"), "the summary says the config allowed the examples:\n{said}");
+    let config = std::fs::read_to_string(root.join(".leakguard.toml")).expect("the checkout has a config");
+    for line in config.lines().filter(|l| l.trim_start().starts_with('"')) {
+        let at = config.find(line).expect("the line is in the file");
+        assert!(config[..at].trim_end().lines().last().is_some_and(|l| l.trim_start().starts_with('#')), "each exception says why: {line}");
+    }
+}

@@ -458,7 +458,7 @@ fn issue4_commit_msg_skips_what_git_strips_and_speaks_every_format() {
     assert_eq!(out.status.code(), Some(1), "with `;` as comment character, `#` lines are kept:\n{}", text(&out));
 
     repo.write(".git/COMMIT_EDITMSG", format!("subject\n\nbody {token}\n"));
-    let out = repo.leakguard(&["--format", "json", "commit-msg", ".git/COMMIT_EDITMSG"]);
+    let out = repo.leakguard(&["commit-msg", ".git/COMMIT_EDITMSG", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(report.to_string().contains("\"line\":3"), "{report}");
