@@ -122,6 +122,12 @@ pub enum Command {
         /// Accept the findings of the whole history, not only of the tracked files.
         #[arg(long)]
         history: bool,
+        /// List the accepted entries: rule, path, where each secret is now (or `gone`), mark.
+        #[arg(long, conflicts_with_all = ["update", "prune", "from_detect_secrets", "history", "mark"])]
+        list: bool,
+        /// Triage an entry (its number in --list, or its id): false-alarm, rotate, or none.
+        #[arg(long, num_args = 2, value_names = ["ENTRY", "MARK"], conflicts_with_all = ["update", "prune", "from_detect_secrets", "history"])]
+        mark: Option<Vec<String>>,
     },
     /// Write a commented starter .leakguard.toml.
     Init {
