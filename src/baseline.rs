@@ -40,13 +40,53 @@ pub struct Entry {
     pub hash: String,
 }
 
+/// A triage verdict on an entry (as detect-secrets' `audit` gives), kept without the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mark {
+    /// Not a secret (a test value, a placeholder): accepted for good.
+    FalseAlarm,
+    /// A real secret: accepted for now, to be revoked and taken out.
+    Rotate,
+}
+
+impl Mark {
+    pub const NAMES: [&'static str; 2] = ["false-alarm", "rotate"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mark::FalseAlarm => "false-alarm",
+            Mark::Rotate => "rotate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Mark> {
+        match s {
+            "false-alarm" => Some(Mark::FalseAlarm),
+            "rotate" => Some(Mark::Rotate),
+            _ => None,
+        }
+    }
+}
+
+/// An entry as written: the entry, and its mark if it was triaged.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Written {
+    path: String,
+    rule: String,
+    hash: String,
+    #[serde(default)]
+    mark: Option<Mark>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     version: u32,
     salt: String,
     #[serde(default)]
-    accepted: Vec<Entry>,
+    accepted: Vec<Written>,
 }
 
 #[derive(Debug)]
@@ -59,6 +99,11 @@ pub struct Baseline {
     keys: BTreeSet<(String, String)>,
     /// Hashes computed this run, by (rule, secret).
     memo: Mutex<HashMap<(String, String), String>>,
+    /// Hashes of the entries whose file is gone (renamed or moved), by rule: a finding of that
+    /// rule with that secret is accepted at any path. See `follow_renames`.
+    moved: HashMap<String, BTreeSet<String>>,
+    /// Triage marks, by entry.
+    marks: std::collections::BTreeMap<Entry, Mark>,
 }
 
 impl Baseline {
@@ -70,7 +115,7 @@ impl Baseline {
     }
 
     fn with_salt(salt: String) -> Baseline {
-        Baseline { version: VERSION, salt, entries: BTreeSet::new(), keys: BTreeSet::new(), memo: Mutex::new(HashMap::new()) }
+        Baseline { version: VERSION, salt, entries: BTreeSet::new(), keys: BTreeSet::new(), memo: Mutex::new(HashMap::new()), moved: HashMap::new(), marks: Default::default() }
     }
 
     /// The version of the hashes this baseline holds.
@@ -94,7 +139,11 @@ impl Baseline {
         }
         let mut baseline = Baseline::with_salt(file.salt);
         baseline.version = file.version;
-        for entry in file.accepted {
+        for w in file.accepted {
+            let entry = Entry { path: w.path, rule: w.rule, hash: w.hash };
+            if let Some(mark) = w.mark {
+                baseline.marks.insert(entry.clone(), mark);
+            }
             baseline.insert(entry);
         }
         Ok(Some(baseline))
@@ -115,13 +164,59 @@ impl Baseline {
         self.entries.iter()
     }
 
+    pub fn mark(&self, entry: &Entry) -> Option<Mark> {
+        self.marks.get(entry).copied()
+    }
+
+    /// Sets (or with `None` clears) the mark of an entry this baseline holds.
+    pub fn set_mark(&mut self, entry: &Entry, mark: Option<Mark>) {
+        match mark {
+            Some(m) if self.entries.contains(entry) => {
+                self.marks.insert(entry.clone(), m);
+            }
+            _ => {
+                self.marks.remove(entry);
+            }
+        }
+    }
+
+    /// Whether an entry's hash has the form this version writes (64 hex digits): one that does
+    /// not can never match.
+    pub fn well_formed(&self, entry: &Entry) -> bool {
+        entry.hash.len() == 64 && entry.hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+
     /// The entry a finding of `rule` with `secret` at `path` would have.
     pub fn entry(&self, rule: &str, path: &str, secret: &str) -> Entry {
         Entry { path: path.to_string(), rule: rule.to_string(), hash: self.hash(rule, secret) }
     }
 
     pub fn contains(&self, rule: &str, path: &str, secret: &str) -> bool {
-        self.keys.contains(&(rule.to_string(), path.to_string())) && self.entries.contains(&self.entry(rule, path, secret))
+        if self.keys.contains(&(rule.to_string(), path.to_string())) && self.entries.contains(&self.entry(rule, path, secret)) {
+            return true;
+        }
+        self.moved.get(rule).is_some_and(|hashes| hashes.contains(&self.hash(rule, secret)))
+    }
+
+    /// Lets the entries whose file is gone, from the work tree and from the index, match at any
+    /// path: after `git mv` (with or without an edit), the secret is the one accepted, so it
+    /// must not block again. An entry whose file is still there keeps matching only there: the
+    /// same secret pasted into a second file is still a new finding.
+    pub fn follow_renames(&mut self, root: &Path) {
+        let on_disk = |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
+        let missing: Vec<&Entry> = self.entries.iter().filter(|e| !on_disk(&e.path)).collect();
+        if missing.is_empty() {
+            return;
+        }
+        // Not in the work tree; gone only if the index (the commit being made) lacks it too.
+        let Some(index) = index_at(root) else { return };
+        let mut moved: HashMap<String, BTreeSet<String>> = HashMap::new();
+        for e in missing {
+            if index.get_path(Path::new(&e.path), 0).is_none() {
+                moved.entry(e.rule.clone()).or_default().insert(e.hash.clone());
+            }
+        }
+        self.moved = moved;
     }
 
     /// Hashes every (rule, secret) not hashed yet, on all cores, so the checks that follow
@@ -145,7 +240,7 @@ impl Baseline {
 
     /// Whether a finding of `rule` at `path` could be in this baseline (no hashing).
     pub fn has_key(&self, rule: &str, path: &str) -> bool {
-        self.keys.contains(&(rule.to_string(), path.to_string()))
+        self.keys.contains(&(rule.to_string(), path.to_string())) || self.moved.contains_key(rule)
     }
 
     /// The salted hash of (rule, secret) in this baseline's version, hex; memoised per run.
@@ -168,7 +263,10 @@ impl Baseline {
         );
         out.push_str(&format!("version = {}\nsalt = \"{}\"\n", self.version, self.salt));
         for e in &self.entries {
-            out.push_str(&format!("\n[[accepted]]\npath = {}\nrule = \"{}\"\nhash = \"{}\"\n", toml_string(&e.path), e.rule, e.hash));
+            out.push_str(&format!("\n[[accepted]]\npath = {}\nrule = {}\nhash = {}\n", toml_string(&e.path), toml_string(&e.rule), toml_string(&e.hash)));
+            if let Some(mark) = self.marks.get(e) {
+                out.push_str(&format!("mark = \"{}\"\n", mark.as_str()));
+            }
         }
         out
     }
@@ -178,6 +276,15 @@ impl Default for Baseline {
     fn default() -> Self {
         Baseline::new()
     }
+}
+
+/// The index git is about to commit: the one `GIT_INDEX_FILE` names (`git commit -a` and
+/// `git commit -- path` stage into a temporary one), else the repository's.
+fn index_at(root: &Path) -> Option<git2::Index> {
+    if let Some(file) = std::env::var_os("GIT_INDEX_FILE") {
+        return git2::Index::open(&root.join(file)).ok();
+    }
+    git2::Repository::discover(root).ok()?.index().ok()
 }
 
 /// Version 2: argon2id of (rule, secret) with the baseline's salt, 32 bytes in hex.

@@ -181,6 +181,12 @@ pub enum Command {
         quiet: bool,
         #[command(flatten)]
         repo: RepoArgs,
+        /// List the accepted entries: rule, path, where each secret is now (or `gone`), mark.
+        #[arg(long, conflicts_with_all = ["update", "prune", "from_detect_secrets", "history", "mark"])]
+        list: bool,
+        /// Triage an entry (its number in --list, or its id): false-alarm, rotate, or none.
+        #[arg(long, num_args = 2, value_names = ["ENTRY", "MARK"], conflicts_with_all = ["update", "prune", "from_detect_secrets", "history"])]
+        mark: Option<Vec<String>>,
     },
     /// Write a commented starter .leakguard.toml.
     Init {

@@ -48,21 +48,39 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
 
     let mut next: BTreeSet<Entry> = match (mode.update, mode.prune) {
         (true, false) => before.union(&current).cloned().collect(),
-        (false, true) => before.intersection(&current).cloned().collect(),
+        (false, true) => {
+            // An entry whose file is gone (renamed) lives on under its new path.
+            let moved: BTreeSet<(&str, &str)> =
+                before.iter().filter(|e| std::fs::symlink_metadata(root.join(&e.path)).is_err()).map(|e| (e.rule.as_str(), e.hash.as_str())).collect();
+            let renamed = current.iter().filter(|c| moved.contains(&(c.rule.as_str(), c.hash.as_str())));
+            before.intersection(&current).chain(renamed).cloned().collect()
+        }
         // Fresh, or both: exactly what is there now.
         _ => current,
     };
     if let Some(ds) = from_detect_secrets {
-        let (entries, report) = crate::migrate::detect_secrets::import(ds, &found, &baseline, |f| setup.filters.repo_path(f))?;
+        let import = crate::migrate::detect_secrets::import(ds, &root, &found, &baseline, |f| setup.filters.repo_path(f))?;
         if !mode.update && !mode.prune {
             // Importing alone accepts what detect-secrets accepted, nothing more.
             next = before.clone();
         }
-        next.extend(entries);
-        writeln!(err, "leakguard: {report}")?;
+        next.extend(import.entries);
+        writeln!(err, "leakguard: {}", import.summary)?;
+        for line in &import.dropped {
+            writeln!(err, "leakguard: not carried: {line}")?;
+        }
     }
     for entry in &next {
         baseline.insert(entry.clone());
+    }
+    // Triage marks stay with their entry (and follow it to a new path after a rename).
+    if let Some(old) = existing.as_ref().filter(|old| old.version() == baseline.version()) {
+        let by_secret: std::collections::HashMap<(&str, &str), crate::baseline::Mark> =
+            old.entries().filter_map(|e| old.mark(e).map(|m| ((e.rule.as_str(), e.hash.as_str()), m))).collect();
+        for entry in &next {
+            let mark = old.mark(entry).or_else(|| by_secret.get(&(entry.rule.as_str(), entry.hash.as_str())).copied());
+            baseline.set_mark(entry, mark);
+        }
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -170,4 +188,99 @@ fn history_findings(setup: &super::Setup, common: &Common, err: &mut dyn Write) 
         anyhow::bail!("cannot write a baseline from a partial history scan");
     }
     Ok((scanned.matches, format!("{} blobs of the history", scanned.summary.scanned)))
+}
+
+/// `baseline --list`: each entry with its rule, its path and where its secret is now, and its
+/// mark. Entries that can never match (a rule that does not exist, a malformed hash) are
+/// warned about on stderr.
+pub fn list(common: &Common, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+    let tracked = repo::tracked_files()?;
+    let root = std::fs::canonicalize(&tracked.root).unwrap_or_else(|_| tracked.root.clone());
+    let (path, baseline) = load_existing(common, &root)?;
+    let setup = super::setup_with(common, &root, &root, None)?;
+    let (matches, _) = tracked_findings(&setup, &root, &tracked)?;
+    let found = setup.filters.apply(matches).findings;
+
+    // Where each accepted (rule, hash) is now. Only the rules the baseline names are hashed.
+    let rules: BTreeSet<&str> = baseline.entries().map(|e| e.rule.as_str()).collect();
+    let relevant: Vec<&Finding> = found.iter().filter(|f| rules.contains(f.rule_id.as_str())).collect();
+    baseline.hash_all(relevant.iter().map(|f| (f.rule_id.as_str(), f.secret.as_str())));
+    let mut now: std::collections::HashMap<(String, String), Vec<(String, u32)>> = std::collections::HashMap::new();
+    for f in relevant {
+        let at = (setup.filters.repo_path(f), f.location.line);
+        now.entry((f.rule_id.clone(), baseline.hash(&f.rule_id, &f.secret))).or_default().push(at);
+    }
+
+    let shown = crate::source::display_path(&path);
+    let mut rows = vec![["#".to_string(), "id".into(), "rule".into(), "path".into(), "now".into(), "mark".into()]];
+    for (index, entry) in baseline.entries().enumerate() {
+        let n = index + 1;
+        if setup.rules.get(&entry.rule).is_none() {
+            writeln!(err, "leakguard: warning: {shown}: entry {n}: no rule `{}` (disabled, removed or misspelt); it never matches", entry.rule)?;
+        }
+        if !baseline.well_formed(entry) {
+            writeln!(err, "leakguard: warning: {shown}: entry {n}: the hash is not 64 hex digits; it never matches")?;
+        }
+        let places = now.get(&(entry.rule.clone(), entry.hash.clone())).map(Vec::as_slice).unwrap_or_default();
+        // Its own path first; elsewhere (a rename) after.
+        let mut places: Vec<&(String, u32)> = places.iter().collect();
+        places.sort_by_key(|(p, line)| (p != &entry.path, p.clone(), *line));
+        let where_now = match places.first() {
+            None => "gone".to_string(),
+            Some((p, line)) if places.len() == 1 => format!("{p}:{line}"),
+            Some((p, line)) => format!("{p}:{line} (+{} more)", places.len() - 1),
+        };
+        let mark = baseline.mark(entry).map_or("-", |m| m.as_str());
+        rows.push([n.to_string(), short_id(entry), entry.rule.clone(), entry.path.clone(), where_now, mark.to_string()]);
+    }
+    let widths: Vec<usize> = (0..6).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    for row in &rows {
+        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+        writeln!(out, "{}", cells.join("  ").trim_end())?;
+    }
+    writeln!(err, "leakguard: {shown}: {} accepted", rows.len() - 1)?;
+    Ok(ExitStatus::Clean)
+}
+
+/// `baseline --mark ENTRY MARK`: triage one entry (by its number in `--list` or its id), kept
+/// in the baseline without the secret. `none` clears the mark.
+pub fn mark(common: &Common, which: &str, mark: &str, err: &mut dyn Write) -> Result<ExitStatus> {
+    let root = super::root()?;
+    let (path, mut baseline) = load_existing(common, &root)?;
+    let mark = match mark {
+        "none" => None,
+        other => Some(crate::baseline::Mark::parse(other).with_context(|| {
+            format!("unknown mark `{other}`: one of {}, or `none` to clear it", crate::baseline::Mark::NAMES.join(", "))
+        })?),
+    };
+    let entries: Vec<Entry> = baseline.entries().cloned().collect();
+    let chosen: Vec<&Entry> = match which.parse::<usize>() {
+        Ok(n) if which.len() < 8 => entries.get(n.wrapping_sub(1)).into_iter().collect(),
+        _ => entries.iter().filter(|e| e.hash.starts_with(&which.to_lowercase())).collect(),
+    };
+    let entry = match chosen.as_slice() {
+        [one] => (*one).clone(),
+        [] => anyhow::bail!("no entry `{which}` in {} (see `leakguard baseline --list`)", path.display()),
+        _ => anyhow::bail!("`{which}` names {} entries; give more of the id", chosen.len()),
+    };
+    baseline.set_mark(&entry, mark);
+    crate::atomic::write(&path, baseline.to_toml().as_bytes(), None).with_context(|| format!("cannot write {}", path.display()))?;
+    let what = mark.map_or("no mark".to_string(), |m| format!("marked {}", m.as_str()));
+    writeln!(err, "leakguard: {}: {} {} at {}: {what}", crate::source::display_path(&path), short_id(&entry), entry.rule, entry.path)?;
+    Ok(ExitStatus::Clean)
+}
+
+/// The baseline to read; an error when there is none (listing nothing would look like an
+/// empty baseline).
+fn load_existing(common: &Common, root: &Path) -> Result<(std::path::PathBuf, Baseline)> {
+    let path = super::baseline_path(common, root);
+    match Baseline::load(&path)? {
+        Some(b) => Ok((path, b)),
+        None => anyhow::bail!("{}: no baseline (write one with `leakguard baseline`)", path.display()),
+    }
+}
+
+/// An entry's id: the start of its hash (salted, so it tells nothing about the secret).
+fn short_id(entry: &Entry) -> String {
+    entry.hash.chars().take(12).collect()
 }

@@ -35,6 +35,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Staged { .. } => staged::run(common, out),
         Command::Scan { paths, no_ignore, .. } => scan::run(common, &paths, no_ignore || common.audit.skip_ignore_files(), out, err),
         Command::PreCommit { files, .. } => precommit::run(common, &files, out, err),
+        Command::Baseline { list: true, .. } => baseline::list(common, out, err),
+        Command::Baseline { mark: Some(m), .. } => baseline::mark(common, &m[0], &m[1], err),
         Command::Baseline { update, prune, from_detect_secrets, history, .. } => {
             baseline::run(common, baseline::Mode { update, prune, history }, from_detect_secrets.as_deref(), err)
         }
@@ -110,7 +112,10 @@ fn load_baseline(common: &Common, root: &Path) -> Result<Option<Baseline>> {
         return Ok(None);
     }
     let path = baseline_path(common, root);
-    let baseline = Baseline::load(&path)?;
+    let mut baseline = Baseline::load(&path)?;
+    if let Some(b) = baseline.as_mut() {
+        b.follow_renames(root);
+    }
     if baseline.is_none() && common.baseline.is_some() {
         bail!("{}: no such baseline file", path.display());
     }

@@ -1,6 +1,7 @@
 //! `.gitleaks.toml` -> `.leakguard.toml`: `[extend]`, custom rules, global and per-rule
 //! allowlists. What has no leakguard equivalent is listed, never dropped silently.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
@@ -11,13 +12,73 @@ use super::{toml_list, toml_str};
 pub struct Conversion {
     /// The `.leakguard.toml` text.
     pub text: String,
-    /// What could not be carried over, one line each.
+    /// What could not be carried over, or was carried with a different meaning, one line each.
     pub notes: Vec<String>,
 }
 
-/// Converts the text of a gitleaks config. `builtin_ids` are leakguard's own rule ids: a
-/// custom rule that would clash is renamed.
-pub fn convert(text: &str, builtin_ids: &[&str]) -> Result<Conversion> {
+/// leakguard's built-in rules, as the conversion needs them.
+pub struct Builtin<'a> {
+    pub ids: &'a [&'a str],
+    /// The ids of the generic rules (a secret-like name and any value, no provider named):
+    /// what gitleaks' `generic-api-key` stands for.
+    pub generic: &'a [&'a str],
+}
+
+impl Builtin<'_> {
+    /// Our rules that cover what gitleaks' default rule `id` finds: the rule of the same id,
+    /// or the equivalents named in `EQUIVALENTS`, or every generic rule for `generic-api-key`.
+    fn equivalents(&self, id: &str) -> Vec<String> {
+        if id == "generic-api-key" {
+            return self.generic.iter().map(|s| s.to_string()).collect();
+        }
+        if self.ids.contains(&id) {
+            return vec![id.to_string()];
+        }
+        EQUIVALENTS
+            .iter()
+            .find(|(theirs, _)| *theirs == id)
+            .map(|(_, ours)| ours.iter().filter(|o| self.ids.contains(o)).map(|o| o.to_string()).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// gitleaks default rule ids (from its published rule list) whose leakguard rules have other
+/// ids. Ids the two share need no entry.
+const EQUIVALENTS: &[(&str, &[&str])] = &[
+    ("github-pat", &["github-pat-classic"]),
+    ("github-oauth", &["github-oauth-token"]),
+    ("github-app-token", &["github-user-to-server-token", "github-server-to-server-token"]),
+    ("gitlab-ptt", &["gitlab-pipeline-trigger-token"]),
+    ("gitlab-rrt", &["gitlab-runner-registration-token"]),
+    ("aws-access-token", &["aws-access-key-id"]),
+    ("private-key", &["private-key", "private-key-pgp", "private-key-escaped"]),
+    ("stripe-access-token", &["stripe-secret-key", "stripe-test-secret-key", "stripe-restricted-key", "stripe-test-restricted-key"]),
+    ("gcp-api-key", &["google-api-key"]),
+    ("sendgrid-api-token", &["sendgrid-api-key"]),
+    ("mailgun-private-api-token", &["mailgun-api-key"]),
+    ("telegram-bot-api-token", &["telegram-bot-token"]),
+    ("digitalocean-access-token", &["digitalocean-oauth-token"]),
+    ("hashicorp-tf-api-token", &["terraform-cloud-token"]),
+    ("vault-service-token", &["hashicorp-vault-token"]),
+    ("doppler-api-token", &["doppler-token"]),
+    ("databricks-api-token", &["databricks-token"]),
+    ("postman-api-token", &["postman-api-key"]),
+    ("grafana-cloud-api-token", &["grafana-cloud-token"]),
+    ("dropbox-api-token", &["dropbox-access-token"]),
+    ("facebook-secret", &["facebook-app-secret"]),
+    ("huggingface-access-token", &["huggingface-token"]),
+    ("huggingface-organization-api-token", &["huggingface-org-token"]),
+    ("rubygems-api-token", &["rubygems-api-key"]),
+    ("alibaba-secret-key", &["alibaba-access-key-secret"]),
+    ("pulumi-api-token", &["pulumi-access-token"]),
+    ("curl-auth-user", &["generic-curl-user"]),
+    ("slack-legacy-bot-token", &["slack-legacy-token"]),
+    ("slack-legacy-workspace-token", &["slack-legacy-token"]),
+];
+
+/// Converts the text of a gitleaks config. A custom rule whose id clashes with one of ours is
+/// renamed.
+pub fn convert(text: &str, builtin: &Builtin) -> Result<Conversion> {
     let doc: toml::Table = toml::from_str(text).context("not a valid gitleaks config")?;
     let mut notes = Vec::new();
     let mut out = String::from("# Converted from a gitleaks config by `leakguard init --from-gitleaks`.\n\n");
@@ -30,24 +91,34 @@ pub fn convert(text: &str, builtin_ids: &[&str]) -> Result<Conversion> {
     if extend.and_then(|e| e.get("url")).is_some() {
         notes.push("[extend] url: not carried (leakguard reads no network)".to_string());
     }
-    let disabled: Vec<String> = strings(extend.and_then(|e| e.get("disabledRules")));
     out.push_str("[rules]\n");
     let _ = writeln!(out, "builtin = {use_default}");
-    if !disabled.is_empty() {
-        let (ours, theirs): (Vec<String>, Vec<String>) = disabled.into_iter().partition(|id| builtin_ids.contains(&id.as_str()));
-        if !ours.is_empty() {
-            let _ = writeln!(out, "disable = {}", toml_list(&ours));
+    let mut disabled = BTreeSet::new();
+    for id in strings(extend.and_then(|e| e.get("disabledRules"))) {
+        let ours = builtin.equivalents(&id);
+        if ours.is_empty() {
+            notes.push(format!("disabledRules: `{id}` has no leakguard equivalent known; see `leakguard rules list`"));
+        } else if ours != [id.as_str()] {
+            notes.push(format!("disabledRules: `{id}` is carried as {}", ours.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")));
         }
-        for id in theirs {
-            notes.push(format!("disabledRules: `{id}` is a gitleaks rule id with no leakguard rule of that id; see `leakguard rules list`"));
-        }
+        disabled.extend(ours);
+    }
+    if use_default && !disabled.is_empty() {
+        let _ = writeln!(out, "disable = {}", toml_list(&disabled.iter().cloned().collect::<Vec<_>>()));
     }
 
-    let mut overrides = String::new();
+    // Allowlists by rule id, written once each (a table can be declared only once).
+    let mut overrides: BTreeMap<String, Vec<&toml::Table>> = BTreeMap::new();
+    let mut custom = String::new();
+    let mut ctx = Convert { builtin, use_default, disabled: &disabled, out: &mut custom, overrides: &mut overrides, notes: &mut notes };
     for rule in doc.get("rules").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_table) {
-        convert_rule(rule, builtin_ids, &mut out, &mut overrides, &mut notes);
+        ctx.rule(rule);
     }
-    out.push_str(&overrides);
+    out.push_str(&custom);
+    for (id, tables) in &overrides {
+        let _ = writeln!(out, "\n[rules.overrides.{id}.allowlist]");
+        out.push_str(&allowlist(tables, &format!("rule `{id}`"), &mut notes));
+    }
 
     let mut global = Vec::new();
     if let Some(table) = doc.get("allowlist").and_then(Value::as_table) {
@@ -61,71 +132,130 @@ pub fn convert(text: &str, builtin_ids: &[&str]) -> Result<Conversion> {
     Ok(Conversion { text: out, notes })
 }
 
-fn convert_rule(rule: &toml::Table, builtin_ids: &[&str], out: &mut String, overrides: &mut String, notes: &mut Vec<String>) {
-    let Some(id) = rule.get("id").and_then(Value::as_str) else {
-        notes.push("a rule without an id was skipped".to_string());
-        return;
-    };
-    let allowlists: Vec<&toml::Table> = rule
-        .get("allowlist")
-        .and_then(Value::as_table)
-        .into_iter()
-        .chain(rule.get("allowlists").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_table))
-        .collect();
-    let Some(regex) = rule.get("regex").and_then(Value::as_str) else {
-        // A rule with only allowlists tunes a default rule of the same id.
-        if builtin_ids.contains(&id) && !allowlists.is_empty() {
-            let _ = writeln!(overrides, "\n[rules.overrides.{id}.allowlist]");
-            overrides.push_str(&allowlist(&allowlists, &format!("rule `{id}`"), notes));
-        } else {
-            notes.push(format!("rule `{id}`: no regex (path-only rules are not supported); skipped"));
+struct Convert<'a, 'b> {
+    builtin: &'a Builtin<'a>,
+    use_default: bool,
+    disabled: &'a BTreeSet<String>,
+    out: &'a mut String,
+    overrides: &'a mut BTreeMap<String, Vec<&'b toml::Table>>,
+    notes: &'a mut Vec<String>,
+}
+
+impl<'b> Convert<'_, 'b> {
+    fn rule(&mut self, rule: &'b toml::Table) {
+        let Some(id) = rule.get("id").and_then(Value::as_str) else {
+            self.notes.push("a rule without an id was skipped".to_string());
+            return;
+        };
+        let allowlists: Vec<&toml::Table> = rule
+            .get("allowlist")
+            .and_then(Value::as_table)
+            .into_iter()
+            .chain(rule.get("allowlists").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_table))
+            .collect();
+        let regex = rule.get("regex").and_then(Value::as_str);
+        let path = rule.get("path").and_then(Value::as_str);
+        if regex.is_none() && path.is_none() {
+            self.tune_default(id, allowlists);
+            return;
         }
-        return;
-    };
-    let keywords: Vec<String> = strings(rule.get("keywords")).iter().map(|k| k.to_lowercase()).collect();
-    if keywords.is_empty() {
-        notes.push(format!("rule `{id}`: no keywords; leakguard needs at least one for its prefilter; skipped"));
-        return;
-    }
-    let group = rule.get("secretGroup").and_then(Value::as_integer).unwrap_or(0);
-    let regex = match usize::try_from(group) {
-        Ok(0) => regex.to_string(),
-        Ok(n) => match name_group(regex, n) {
-            Some(r) => r,
-            None => {
-                notes.push(format!("rule `{id}`: secretGroup {n} not found in its regex; skipped"));
+        if let Some(p) = path {
+            if let Err(e) = regex::Regex::new(p) {
+                let cause = e.to_string().lines().last().unwrap_or_default().to_string();
+                self.notes.push(format!("rule `{id}`: its path regex does not compile here ({cause}); skipped"));
                 return;
             }
-        },
-        Err(_) => regex.to_string(),
-    };
-    if let Err(e) = regex::bytes::Regex::new(&regex) {
-        let cause = e.to_string().lines().last().unwrap_or_default().to_string();
-        notes.push(format!("rule `{id}`: its regex does not compile here ({cause}); skipped"));
-        return;
+        }
+        let new_id = if self.builtin.ids.contains(&id) {
+            let renamed = format!("custom-{id}");
+            self.notes.push(format!("rule `{id}` shares an id with a built-in rule; carried as `{renamed}`"));
+            renamed
+        } else {
+            id.to_string()
+        };
+        let new_id = kebab(&new_id);
+        let description = rule.get("description").and_then(Value::as_str).unwrap_or(id);
+        let body = match regex {
+            Some(regex) => self.text_rule(id, rule, regex, path),
+            // A path-only rule flags the file by its name: one of our file rules.
+            None => Some(format!("file = true\nkeywords = []\npath = {}\n", toml_str(path.unwrap_or_default()))),
+        };
+        let Some(body) = body else { return };
+        self.out.push_str("\n[[rules.custom]]\n");
+        let _ = writeln!(self.out, "id = {}", toml_str(&new_id));
+        let _ = writeln!(self.out, "description = {}", toml_str(description));
+        self.out.push_str(&body);
+        if !allowlists.is_empty() {
+            self.overrides.entry(new_id).or_default().extend(allowlists);
+        }
     }
-    if rule.get("path").is_some() {
-        notes.push(format!("rule `{id}`: its `path` condition is not carried; the rule applies to every file"));
+
+    /// A rule with neither regex nor path adds its allowlists to gitleaks' default rule of that
+    /// id: they go to our equivalent rules.
+    fn tune_default(&mut self, id: &str, allowlists: Vec<&'b toml::Table>) {
+        if allowlists.is_empty() {
+            self.notes.push(format!("rule `{id}`: neither a regex, a path nor an allowlist; skipped"));
+            return;
+        }
+        let ours = self.builtin.equivalents(id);
+        if ours.is_empty() {
+            self.notes.push(format!("rule `{id}`: its allowlist tunes a gitleaks default rule with no leakguard equivalent known; skipped"));
+            return;
+        }
+        if !self.use_default {
+            self.notes.push(format!("rule `{id}`: its allowlist tunes a default rule, but the defaults are off (useDefault = false); skipped"));
+            return;
+        }
+        let live: Vec<String> = ours.into_iter().filter(|o| !self.disabled.contains(o)).collect();
+        if live.len() > 1 || live.first().is_some_and(|o| o != id) {
+            let names: Vec<String> = live.iter().map(|o| format!("`{o}`")).collect();
+            self.notes.push(format!("rule `{id}`: its allowlist is carried to {}", names.join(", ")));
+        }
+        for o in live {
+            self.overrides.entry(o).or_default().extend(allowlists.iter().copied());
+        }
     }
-    let new_id = if builtin_ids.contains(&id) {
-        let renamed = format!("custom-{id}");
-        notes.push(format!("rule `{id}` shares an id with a built-in rule; carried as `{renamed}`"));
-        renamed
-    } else {
-        id.to_string()
-    };
-    out.push_str("\n[[rules.custom]]\n");
-    let _ = writeln!(out, "id = {}", toml_str(&kebab(&new_id)));
-    let description = rule.get("description").and_then(Value::as_str).unwrap_or(id);
-    let _ = writeln!(out, "description = {}", toml_str(description));
-    let _ = writeln!(out, "keywords = {}", toml_list(&keywords));
-    let _ = writeln!(out, "regex = {}", toml_str(&regex));
-    if let Some(entropy) = rule.get("entropy").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))) {
-        let _ = writeln!(out, "entropy = {entropy:?}");
-    }
-    if !allowlists.is_empty() {
-        let _ = writeln!(overrides, "\n[rules.overrides.{}.allowlist]", kebab(&new_id));
-        overrides.push_str(&allowlist(&allowlists, &format!("rule `{id}`"), notes));
+
+    /// The lines of a custom rule with a regex, or `None` (and a note) when it cannot be carried.
+    fn text_rule(&mut self, id: &str, rule: &toml::Table, regex: &str, path: Option<&str>) -> Option<String> {
+        // gitleaks' secret: group `secretGroup`, or without one the first group (if the regex
+        // has any), else the whole match.
+        let regex = match rule.get("secretGroup").and_then(Value::as_integer).map(usize::try_from) {
+            Some(Ok(0)) | Some(Err(_)) => regex.to_string(),
+            Some(Ok(n)) => match name_group(regex, n) {
+                Some(r) => r,
+                None => {
+                    self.notes.push(format!("rule `{id}`: secretGroup {n} not found in its regex; skipped"));
+                    return None;
+                }
+            },
+            None if regex.contains("(?P<secret>") => regex.to_string(),
+            None => name_group(regex, 1).unwrap_or_else(|| regex.to_string()),
+        };
+        if let Err(e) = regex::bytes::Regex::new(&regex) {
+            let cause = e.to_string().lines().last().unwrap_or_default().to_string();
+            self.notes.push(format!("rule `{id}`: its regex does not compile here ({cause}); skipped"));
+            return None;
+        }
+        let keywords: Vec<String> = strings(rule.get("keywords")).iter().map(|k| k.to_lowercase()).collect();
+        let mut body = String::new();
+        let _ = writeln!(body, "keywords = {}", toml_list(&keywords));
+        let _ = writeln!(body, "regex = {}", toml_str(&regex));
+        match path {
+            Some(p) => {
+                let _ = writeln!(body, "path = {}", toml_str(p));
+            }
+            // Without keywords the prefilter never wakes a rule; a path that every file
+            // matches runs it on every line instead (slower, same coverage).
+            None if keywords.is_empty() => {
+                body.push_str("# no keywords in gitleaks: runs on every line of every file\npath = '.'\n");
+            }
+            None => {}
+        }
+        if let Some(entropy) = rule.get("entropy").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))) {
+            let _ = writeln!(body, "entropy = {entropy:?}");
+        }
+        Some(body)
     }
 }
 

@@ -184,10 +184,10 @@ stopwords = ["dummyvalue"]
     let out = repo.leakguard(&["init", "--from-gitleaks", ".gitleaks.toml"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let notes = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(notes.contains("rule `no-keywords`: no keywords"), "{notes}");
-    assert!(notes.contains("`generic-api-key` is a gitleaks rule id"), "{notes}");
+    assert!(notes.contains("disabledRules: `generic-api-key` is carried as"), "{notes}");
     let config = String::from_utf8(repo.read(".leakguard.toml")).expect("utf-8");
-    assert!(config.contains("disable = ['jwt']"), "{config}");
+    assert!(config.contains("id = 'no-keywords'"), "a rule without keywords is carried:\n{config}");
+    assert!(config.contains("'generic-key-assignment'") && config.contains("'jwt'"), "{config}");
     assert!(config.contains("(?P<secret>[a-z0-9]{24})"), "secretGroup becomes the secret group:\n{config}");
     assert!(config.contains("[rules.overrides.private-key.allowlist]"), "{config}");
     assert!(config.contains("lines = ['EXAMPLE_ONLY']"), "{config}");

@@ -10,6 +10,8 @@ mod report;
 mod rules;
 mod config;
 mod adopt;
+mod migrate;
+mod baseline;
 mod history;
 mod push;
 mod sarif;

@@ -1,7 +1,13 @@
-//! The real pre-commit framework (https://pre-commit.com) installs the hook declared in this
-//! crate's .pre-commit-hooks.yaml, as a user's `repo:` entry would, and runs it on temp repos.
-//! Needs `pre-commit` on PATH (`pip install pre-commit`). Run with `cargo test --release`:
-//! the framework's `cargo install` then reuses this build's release dependencies.
+//! The real pre-commit framework (https://pre-commit.com) runs the hooks declared in this
+//! crate's .pre-commit-hooks.yaml on temp repos. Needs `pre-commit` on PATH
+//! (`pip install pre-commit`).
+//!
+//! One test goes the whole way, as a user's `repo:` entry would: the framework runs its own
+//! `cargo install` of the manifest's `language: rust` hook. That install reuses this build's
+//! compiled dependencies, and the framework's cache is kept in the target dir under a commit
+//! id that depends only on the crate's content, so a second `cargo test` with unchanged
+//! sources installs nothing. The other tests use the same manifest with the language switched
+//! to a prebuilt binary (this build's), so they never wait for a compile.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -11,37 +17,103 @@ use tempfile::TempDir;
 
 use crate::util::*;
 
-/// Shared by every test in the process, so the hook's environment is built only once. A
-/// static is never dropped: its temp dirs (about 15 MB) outlive the test run.
+/// A hook repository the framework installs from, shared by every test of its kind in the
+/// process (built once).
 struct Framework {
     /// A committed copy of this crate's working tree (uncommitted edits included).
-    hook_repo: TestRepo,
+    hook_repo: PathBuf,
     rev: String,
-    home: TempDir,
+    /// PRE_COMMIT_HOME.
+    home: PathBuf,
+    /// Temp dirs kept alive with the framework (a static is never dropped).
+    _temp: Vec<TempDir>,
 }
 
-fn framework() -> &'static Framework {
+fn require_framework() -> String {
+    match Command::new("pre-commit").arg("--version").output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Ok(out) => panic!("`pre-commit --version` failed:\n{}", text(&out)),
+        Err(e) => panic!("the pre-commit framework is required: `pip install pre-commit` ({e})"),
+    }
+}
+
+/// The target dir this build uses (`<target>/<profile>/leakguard` is the binary).
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_leakguard")).ancestors().nth(2).expect("target dir").to_path_buf()
+}
+
+/// The framework with the real manifest: its `cargo install` builds the hook.
+fn real_framework() -> &'static Framework {
     static FRAMEWORK: OnceLock<Framework> = OnceLock::new();
     FRAMEWORK.get_or_init(|| {
-        match Command::new("pre-commit").arg("--version").output() {
-            Ok(out) if out.status.success() => {}
-            Ok(out) => panic!("`pre-commit --version` failed:\n{}", text(&out)),
-            Err(e) => panic!("the pre-commit framework is required: `pip install pre-commit` ({e})"),
+        require_framework();
+        // Kept between runs: the cache holds one install, for the current content.
+        let cache = target_dir().join("precommit-framework");
+        let hook_repo = cache.join("hook-repo");
+        let rev = commit_crate_copy(&hook_repo, None);
+        let home = cache.join("home");
+        let marker = cache.join("installed-rev");
+        if std::fs::read_to_string(&marker).ok().as_deref() != Some(rev.as_str()) {
+            // Another content: drop the old install rather than pile them up.
+            let _ = std::fs::remove_dir_all(&home);
         }
-        let hook_repo = TestRepo::new();
-        copy_tree(Path::new(env!("CARGO_MANIFEST_DIR")), hook_repo.path());
-        hook_repo.git(&["add", "-A"]);
-        hook_repo.git(&["commit", "-q", "-m", "leakguard under test"]);
-        let rev = hook_repo.head().expect("the hook repository has a commit");
-        let framework = Framework { hook_repo, rev, home: tempfile::tempdir().expect("temp dir") };
-
-        // Build the hook environment here, once, so a failing build is reported as such.
-        let repo = framework.user_repo();
-        let out = framework.command(&repo, "pre-commit").arg("install-hooks").output().expect("run pre-commit");
-        let log = std::fs::read_to_string(framework.home.path().join("pre-commit.log")).unwrap_or_default();
-        assert!(out.status.success(), "pre-commit could not install the hook:\n{}\n{log}", text(&out));
+        std::fs::create_dir_all(&home).expect("create the framework's home");
+        let framework = Framework { hook_repo, rev: rev.clone(), home, _temp: Vec::new() };
+        framework.install_hooks();
+        std::fs::write(&marker, &rev).expect("write the install marker");
         framework
     })
+}
+
+/// The same manifest, the hook run from this build's binary: no install at all.
+fn prebuilt_framework() -> &'static Framework {
+    static FRAMEWORK: OnceLock<Framework> = OnceLock::new();
+    FRAMEWORK.get_or_init(|| {
+        let version = require_framework();
+        // pre-commit 4.4 renamed `system` to `unsupported` (the old name still works, with a
+        // warning).
+        let numbers: Vec<u32> = version.split_whitespace().last().unwrap_or("").split('.').filter_map(|n| n.parse().ok()).collect();
+        let language = if numbers >= vec![4, 4] { "unsupported" } else { "system" };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = tempfile::tempdir().expect("temp dir");
+        let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).expect("read the manifest");
+        let binary = env!("CARGO_BIN_EXE_leakguard");
+        let switched = manifest.replace("language: rust", &format!("language: {language}")).replace("entry: leakguard ", &format!("entry: {binary} "));
+        assert_ne!(switched, manifest, "the manifest no longer declares `language: rust` / `entry: leakguard`");
+        let rev = commit_crate_copy(dir.path(), Some(&switched));
+        let framework = Framework { hook_repo: dir.path().to_path_buf(), rev, home: home.path().to_path_buf(), _temp: vec![dir, home] };
+        framework.install_hooks();
+        framework
+    })
+}
+
+/// Copies the crate into `to` (emptied first) and commits it with fixed names and dates, so
+/// the same content always gives the same commit id. `manifest` replaces the hooks file.
+fn commit_crate_copy(to: &Path, manifest: Option<&str>) -> String {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).expect("create the hook repository");
+    copy_tree(Path::new(env!("CARGO_MANIFEST_DIR")), to);
+    if let Some(text) = manifest {
+        std::fs::write(to.join(".pre-commit-hooks.yaml"), text).expect("write the manifest");
+    }
+    let home = tempfile::tempdir().expect("temp dir");
+    let git = |args: &[&str]| {
+        let out = isolated("git", home.path())
+            .args(args)
+            .current_dir(to)
+            .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
+            .output()
+            .expect("run git");
+        assert!(out.status.success(), "git {args:?} failed:\n{}", text(&out));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["config", "commit.gpgsign", "false"]);
+    git(&["config", "core.autocrlf", "false"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "leakguard under test"]);
+    git(&["rev-parse", "HEAD"])
 }
 
 /// Copies the crate, minus build output and git metadata.
@@ -62,14 +134,18 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 impl Framework {
+    /// Builds the hook environment, once, so a failing build is reported as such.
+    fn install_hooks(&self) {
+        let repo = self.user_repo();
+        let out = self.command(&repo, "pre-commit").arg("install-hooks").output().expect("run pre-commit");
+        let log = std::fs::read_to_string(self.home.join("pre-commit.log")).unwrap_or_default();
+        assert!(out.status.success(), "pre-commit could not install the hook:\n{}\n{log}", text(&out));
+    }
+
     /// A user repository whose committed .pre-commit-config.yaml uses the hook under test.
     fn user_repo(&self) -> TestRepo {
         let repo = TestRepo::new();
-        let config = format!(
-            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: leakguard\n",
-            self.hook_repo.path().display(),
-            self.rev
-        );
+        let config = format!("repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: leakguard\n", self.hook_repo.display(), self.rev);
         repo.commit_files(&[(".pre-commit-config.yaml", &config)], "use leakguard");
         repo
     }
@@ -85,10 +161,9 @@ impl Framework {
         // The framework's `cargo install` reuses this build's compiled dependencies from its
         // build dir (<target>/<profile>/leakguard), but puts its own leakguard binary
         // elsewhere: sharing the target dir would overwrite the binary other tests are running.
-        let target = Path::new(env!("CARGO_BIN_EXE_leakguard")).ancestors().nth(2).expect("target dir");
-        cmd.env("CARGO_BUILD_BUILD_DIR", target)
-            .env("CARGO_TARGET_DIR", self.home.path().join("target"))
-            .env("PRE_COMMIT_HOME", self.home.path());
+        cmd.env("CARGO_BUILD_BUILD_DIR", target_dir())
+            .env("CARGO_TARGET_DIR", self.home.join("target"))
+            .env("PRE_COMMIT_HOME", &self.home);
         cmd
     }
 
@@ -114,7 +189,7 @@ fn assert_passed(out: &Output) {
 
 #[test]
 fn commit_hook_judges_only_the_lines_a_commit_adds() {
-    let fw = framework();
+    let fw = real_framework();
     let repo = fw.user_repo();
     let out = fw.run(&repo, "pre-commit", &["install"]);
     assert!(out.status.success(), "pre-commit install failed:\n{}", text(&out));
@@ -149,7 +224,7 @@ fn commit_hook_judges_only_the_lines_a_commit_adds() {
 
 #[test]
 fn run_judges_the_files_whole() {
-    let fw = framework();
+    let fw = prebuilt_framework();
     let repo = fw.user_repo();
     let token = github_token();
     repo.commit_files(&[("old.env", &format!("TOKEN={token}\n")), ("clean.txt", "nothing here\n")], "history");
