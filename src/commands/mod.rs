@@ -6,6 +6,7 @@ mod history;
 mod init;
 mod install;
 mod key;
+mod lsp;
 mod merge;
 mod precommit;
 mod purge;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Push { remote, url, max_blob_size } => push::run(common, remote.as_deref(), url.as_deref(), max_blob_size, out),
         Command::Merge { files } => merge::run(common, &files, out, err),
         Command::Rules { command } => rules::run(common, command, out),
+        Command::Lsp => lsp::run(common, out, err),
     }
 }
 
