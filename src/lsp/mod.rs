@@ -70,11 +70,13 @@ struct Server<'a> {
     open: HashMap<String, Open>,
     initialized: bool,
     shutdown: bool,
+    /// Set by a request that changed what buffers show: rescan once its response is out.
+    rescan: bool,
 }
 
 /// Serves until `exit`. `Ok` when the client asked for `shutdown` first, as the protocol wants.
 pub fn serve(input: &mut dyn BufRead, output: &mut dyn Write, log: &mut dyn Write, workspace: &mut dyn Workspace) -> Result<()> {
-    let mut server = Server { output, log, workspace, open: HashMap::new(), initialized: false, shutdown: false };
+    let mut server = Server { output, log, workspace, open: HashMap::new(), initialized: false, shutdown: false, rescan: false };
     loop {
         let message = match transport::read(input)? {
             None => bail!("the client closed the connection without `exit`"),
@@ -112,7 +114,11 @@ impl Server<'_> {
             Ok(value) => Response::new_ok(id, value),
             Err((code, message)) => Response::new_err(id, code as i32, message),
         };
-        Ok(transport::write(self.output, response.into())?)
+        transport::write(self.output, response.into())?;
+        if std::mem::take(&mut self.rescan) {
+            self.rescan_all();
+        }
+        Ok(())
     }
 
     fn answer(&mut self, request: Request) -> Result<Value, (ErrorCode, String)> {
@@ -243,7 +249,7 @@ impl Server<'_> {
     }
 
     /// "Add to baseline": finds the finding in the last scan (the client names it by rule and
-    /// position), writes the baseline, and rescans every open buffer.
+    /// position), writes the baseline; every open buffer is rescanned after the response.
     fn execute(&mut self, params: &ExecuteCommandParams) -> Result<(), (ErrorCode, String)> {
         if params.command != actions::ADD_TO_BASELINE {
             return Err((ErrorCode::InvalidParams, format!("no command `{}`", params.command)));
@@ -261,7 +267,7 @@ impl Server<'_> {
         let written = self.workspace.accept(&open.doc, finding).map_err(|e| (ErrorCode::InternalError, format!("{e:#}")))?;
         let message = format!("leakguard: accepted the {rule} finding in {}", written.display());
         self.notify(ShowMessage::METHOD, ShowMessageParams { typ: MessageType::INFO, message });
-        self.rescan_all();
+        self.rescan = true;
         Ok(())
     }
 }

@@ -21,3 +21,4 @@ mod trust_engine;
 mod fuzz_replay;
 mod policy;
 mod remediation;
+mod lsp;
