@@ -152,7 +152,7 @@ impl Server<'_> {
                 Some(doc)
             }),
             DidChangeTextDocument::METHOD => n.extract(DidChangeTextDocument::METHOD).map(|p: lsp_types::DidChangeTextDocumentParams| {
-                let Some(open) = self.open.remove(p.text_document.uri.as_str()) else { return None };
+                let open = self.open.remove(p.text_document.uri.as_str())?;
                 let mut doc = open.doc;
                 doc.version = p.text_document.version;
                 for change in p.content_changes {
