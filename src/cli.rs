@@ -302,6 +302,9 @@ pub enum Command {
         #[command(flatten)]
         repo: RepoArgs,
     },
+    /// A Language Server over stdio: diagnostics for the editor's buffers, with the same
+    /// rules, config, baseline and inline allows as the hook.
+    Lsp,
 }
 
 #[derive(Debug, Args)]

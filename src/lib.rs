@@ -13,6 +13,7 @@ pub mod config;
 pub mod engine;
 pub mod filter;
 pub mod finding;
+pub mod lsp;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hook;

@@ -6,6 +6,7 @@ mod history;
 mod init;
 mod install;
 mod key;
+mod lsp;
 mod merge;
 mod pre_receive;
 mod precommit;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::PreReceive { timeout, on_timeout, max_blob_size, .. } => pre_receive::run(common, timeout, on_timeout, max_blob_size, err),
         Command::Merge { files, .. } => merge::run(common, &files, out, err),
         Command::Rules { command, .. } => rules::run(common, command, out),
+        Command::Lsp => lsp::run(common, out, err),
     };
     for note in common.notes.borrow().iter() {
         writeln!(err, "{note}")?;

@@ -13,6 +13,8 @@ use crate::finding::{Finding, FingerprintKey};
 
 pub use escape::escape;
 pub use fix::{Help, RuleHelp};
+// `leakguard lsp` words its diagnostics with the same fix lines.
+pub use fix::{file_lines as fix_file_lines, lines as fix_lines, takes_no_comment, Context as FixContext};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -12,6 +12,12 @@ pub fn work_tree() -> Option<PathBuf> {
     repo.workdir().map(|p| p.to_path_buf())
 }
 
+/// The work-tree root of the repository holding `dir` (an editor's buffer), if there is one.
+pub fn work_tree_of(dir: &std::path::Path) -> Option<PathBuf> {
+    let repo = Repository::discover(dir).ok()?;
+    repo.workdir().map(|p| p.to_path_buf())
+}
+
 /// One regular file of the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracked {

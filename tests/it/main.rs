@@ -24,3 +24,4 @@ mod fuzz_replay;
 mod policy;
 mod remediation;
 mod pre_receive;
+mod lsp;
