@@ -125,6 +125,9 @@ pub fn generic_value_ok(value: &[u8], name: Option<&[u8]>) -> bool {
     if is_format_string(text) || is_member_path(text) || names_a_secret_in_code(text, &lower) || is_word_identifier(text) {
         return false;
     }
+    if is_header_name(text) || is_option_setting(text) {
+        return false;
+    }
     // WordPress salts hold spaces; a sentence does too, with far less entropy.
     if text.chars().any(char::is_whitespace) && (len < 32 || entropy(value) < 4.5) {
         return false;
@@ -316,6 +319,18 @@ const NON_SECRET_WORDS: &[&str] = &[
     "uuid", "guid", "arn", "ref", "key_id", "kid", "min", "max", "rotation", "encoder", "validate",
     "check", "assert", "is", "has", "compare", "mask", "encoding", "method", "scheme",
     "nonexistent", "existent", "sentinel", "missing",
+    // A form's anti-forgery token is per session and guards nothing once seen.
+    "csrf", "xsrf", "authenticity",
+];
+/// Words before a bare `key` that say which kind of (non-secret) key it is.
+const KEY_KINDS: &[&str] = &[
+    "object", "request", "correlation", "trace", "dedup", "dedupe", "unique", "row", "item", "record",
+    "lookup", "index", "translation", "i18n", "locale", "message", "msg", "hot", "hotkey", "shortcut",
+    "keyboard", "map", "dict", "sort", "group", "state", "metric", "event", "label",
+    "lang", "text", "string", "config", "setting", "settings", "feature", "flag", "attr", "attribute",
+    "property", "prop", "option", "entity", "node", "column", "table", "bucket", "s3", "redis", "composite",
+    "natural", "surrogate", "search", "join", "lock", "queue", "job", "task", "route", "react", "list",
+    "ssh", "gpg", "pgp", "host", "known", "schema",
 ];
 /// Word beginnings with the same meaning (`expires`, `expiry`, `reset_url`...).
 const NON_SECRET_STEMS: &[&str] = &["expir", "valid", "reset", "confirm", "strength"];
@@ -370,7 +385,9 @@ pub fn names_a_non_secret(name: &[u8]) -> bool {
     }
     // `password_encryption`, `token_method`: a setting about the secret, named by its last word.
     let setting = words.last().is_some_and(|w| matches!(w.as_str(), "encryption" | "cipher" | "hashing" | "method" | "mode"));
-    setting || words.iter().any(|w| NON_SECRET_WORDS.contains(&w.as_str()) || NON_SECRET_STEMS.iter().any(|s| w.starts_with(s)))
+    // A bare `key` is a map's, a store's or a keyboard's as often as a credential's.
+    let plain_key = words.last().is_some_and(|w| w == "key") && words.iter().any(|w| KEY_KINDS.contains(&w.as_str()));
+    setting || plain_key || words.iter().any(|w| NON_SECRET_WORDS.contains(&w.as_str()) || NON_SECRET_STEMS.iter().any(|s| w.starts_with(s)))
 }
 
 /// A name split into lowercase words at separators and camelCase humps.
@@ -401,7 +418,10 @@ fn names_the_secret_itself(name: &[u8]) -> bool {
     // Vault's AppRole `secret_id` is the secret half of a login.
     let secret_id = ["secret_id", "secret-id", "secretid"].iter().any(|s| trimmed.ends_with(s));
     let is_id = !secret_id && ["id", "uuid", "guid", "ids"].iter().any(|s| trimmed.ends_with(s));
-    !is_id && ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key"].iter().any(|w| trimmed.contains(w))
+    // `HEROKU_KEY`, `geocoderKey`: a bare key named after its service (map and store keys
+    // are turned away by name, in `names_a_non_secret`).
+    let service_key = trimmed.len() > 3 && trimmed.ends_with("key") && !trimmed.ends_with("monkey");
+    !is_id && (service_key || ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key"].iter().any(|w| trimmed.contains(w)))
 }
 
 /// File paths: absolute ones are lowercase (random base64 that starts with `/` is not).
@@ -431,10 +451,22 @@ fn is_query(text: &str) -> bool {
     text.contains('&') && text.split('&').all(|part| part.split_once('=').is_some_and(|(k, _)| key_ok(k)))
 }
 
-/// `k1,k2,k3`: a list of short words.
+/// `k1,k2,k3`: a list of short words; `bytes,1,opt,name=key,proto3`: a Go struct tag's.
 fn is_list(text: &str) -> bool {
     text.matches(',').count() >= 2
-        && text.split(',').all(|p| p.len() <= 16 && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' ')))
+        && text.split(',').all(|p| p.len() <= 16 && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' ' | b'=' | b':')))
+}
+
+/// `X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key`: an HTTP header's name.
+fn is_header_name(text: &str) -> bool {
+    text.contains('-')
+        && text.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && is_word_identifier(&text.replace('-', "_"))
+}
+
+/// `StrictHostKeyChecking=no`: an option and its setting, both words.
+fn is_option_setting(text: &str) -> bool {
+    text.split_once('=').is_some_and(|(k, v)| is_word_identifier(k) && (is_word_identifier(v) || v.len() <= 5 && v.bytes().all(|b| b.is_ascii_alphanumeric())))
 }
 
 fn looks_like_version(text: &str) -> bool {
@@ -482,7 +514,7 @@ fn names_a_secret_in_code(text: &str, lower: &str) -> bool {
 
 /// `TooManyDistributionsAssociatedToKeyGroup`, `DescribeDefaultEncryptionConfiguration`:
 /// CamelCase or snake_case words. Random mixed case breaks into short runs without vowels.
-fn is_word_identifier(text: &str) -> bool {
+pub(super) fn is_word_identifier(text: &str) -> bool {
     if !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') || text.bytes().filter(u8::is_ascii_digit).count() > 2 {
         return false;
     }
@@ -599,6 +631,9 @@ mod tests {
             "Jobs[-1].JobId",
             "CloudFrontOriginAccessIdentityList.IsTruncated",
             "LocalGatewayRouteTableVpcAssociations",
+            "X-Amz-Server-Side-Encryption-Customer-Key",
+            "StrictHostKeyChecking=no",
+            "bytes,1,opt,name=key,proto3",
         ] {
             assert!(!generic_value_ok(code.as_bytes(), None), "{code}");
         }

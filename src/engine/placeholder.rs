@@ -18,7 +18,7 @@ const RUN_LEN: usize = 6;
 pub fn is_placeholder(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
     let contains = |needle: &str| memchr::memmem::find(&lower, needle.as_bytes()).is_some();
-    if has_template(secret) || has_angle_name(secret) {
+    if has_template(secret) || has_angle_name(secret) || has_bracketed_name(secret) {
         return true;
     }
     if secret.len() > SHORT_SECRET_MAX_LEN {
@@ -26,6 +26,42 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     }
     PLACEHOLDER_WORDS.iter().any(|w| contains(w))
         || has_run(&lower, |a, b| a == b) || has_run(&lower, |a, b| b == a.wrapping_add(1) && b.is_ascii_alphanumeric())
+        || is_keyboard_runs(&lower) || names_a_type(secret)
+}
+
+/// `[PASSWORD]`, `[YOUR_TOKEN]`: a capitalised name in square brackets, as docs write them.
+fn has_bracketed_name(secret: &[u8]) -> bool {
+    secret.split(|&b| b == b'[').skip(1).any(|after| match after.iter().position(|&b| b == b']') {
+        Some(end) => end >= 3 && after[..end].iter().all(|b| b.is_ascii_uppercase() || matches!(b, b'_' | b' ' | b'-')),
+        None => false,
+    })
+}
+
+/// `AbCeFG123`: a short value made only of ascending runs (`abc`, `efg`, `123`).
+fn is_keyboard_runs(lower: &[u8]) -> bool {
+    if lower.len() > 16 {
+        return false;
+    }
+    let mut in_run = vec![false; lower.len()];
+    let mut start = 0;
+    for i in 1..=lower.len() {
+        let continues = i < lower.len() && lower[i].is_ascii_alphanumeric() && lower[i] == lower[i - 1].wrapping_add(1);
+        if !continues {
+            if i - start >= 3 {
+                in_run[start..i].iter_mut().for_each(|r| *r = true);
+            }
+            start = i;
+        }
+    }
+    in_run.iter().all(|&r| r)
+}
+
+/// `53184136:AgencyIdentificationCodeContentType`: a prefixed type name from code (an XML
+/// schema's), in a token's shape. A random tail has digits and no run of words.
+fn names_a_type(secret: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(secret) else { return false };
+    let tail = text.rsplit(':').next().unwrap_or(text);
+    tail.len() >= 16 && tail.len() < text.len() && !tail.bytes().any(|b| b.is_ascii_digit()) && super::gate::is_word_identifier(tail)
 }
 
 /// `${NAME}`, `{{ .Values.x }}`, `%(pw)s`, `#{var}`: a template mark closed around a name (in a
@@ -82,6 +118,9 @@ mod tests {
             "abc123456789",
             "abcdefghij",
             "********",
+            "[PASSWORD]",
+            "AbCeFG123",
+            "clm53184136:AgencyIdentificationCodeContentType",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
