@@ -25,3 +25,4 @@ mod policy;
 mod remediation;
 mod pre_receive;
 mod lsp;
+mod realistic;
