@@ -91,7 +91,7 @@ impl Default for Policy {
 impl Policy {
     /// Lowers the finding's severity as the policy says for a file at `path` (relative to the
     /// repository root). `false`: the policy turns it off. A code smell keeps its rule's
-    /// severity in code and warns elsewhere: `verify=False` in a test or `dbg!` in a doc
+    /// severity in code and warns elsewhere: a disabled TLS check in a test or `dbg!` in a doc
     /// example is there by design. A credential-file smell keeps its rule's severity.
     pub fn judge(&self, f: &mut Finding, path: &str) -> bool {
         let Some(confidence) = f.confidence else {

@@ -142,7 +142,7 @@ fn is_code_smell(finding: &Finding) -> bool {
 }
 
 /// The line as the report shows it, with the byte range of this finding's own match: every
-/// secret on it masked when redacting, but a code smell's own match (`verify=False`, `-k`) is
+/// secret on it masked when redacting, but a code smell's own match (a `-k` flag, a `dbg!`) is
 /// code and shows as it is.
 fn shown_line(finding: &Finding, options: &Options) -> (String, Range<usize>) {
     if !options.redact || !is_code_smell(finding) {

@@ -102,7 +102,7 @@ fn scan_counts_smells_and_shows_them_only_with_the_flag() {
     let repo = TestRepo::new();
     repo.write("app/client.py", VERIFY_OFF);
     repo.write("src/main.rs", "fn main() {\n    let n = dbg!(2 * 3);\n}\n");
-    repo.write("app/settings.py", &format!("TOKEN = \"{}\"\n", github_token()));
+    repo.write("app/settings.py", format!("TOKEN = \"{}\"\n", github_token()));
 
     let out = repo.leakguard(&["scan", "--format", "json", "."]);
     assert_eq!(out.status.code(), Some(1), "the token still blocks:\n{}", text(&out));
