@@ -25,7 +25,7 @@ struct Record<'a> {
     /// A finding's secret; absent for a code smell, which has `match` instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     secret: Option<String>,
-    /// What a code smell matched (a `curl -k` flag, a debugger call): code, not a secret.
+    /// What a code smell matched (a TLS switch, a debugger call): code, not a secret.
     #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
     matched: Option<String>,
     redacted: bool,
