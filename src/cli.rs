@@ -54,6 +54,8 @@ pub struct Common {
     pub config: Option<PathBuf>,
     pub baseline: Option<PathBuf>,
     pub audit: Audit,
+    /// Code smells are counted, not reported (`scan` and `history` without `--smells`).
+    pub hide_smells: bool,
     /// Lines for standard error once the report is written (the one-line summary of a machine
     /// report, so a CI log never shows a bare exit status).
     pub notes: std::cell::RefCell<Vec<String>>,
@@ -70,6 +72,7 @@ impl Common {
             config: repo.config.clone(),
             baseline: repo.baseline.clone(),
             audit,
+            hide_smells: false,
             notes: Default::default(),
         }
     }
@@ -141,6 +144,10 @@ pub enum Command {
         /// Also scan what .gitignore and other ignore files exclude.
         #[arg(long)]
         no_ignore: bool,
+        /// Report code smells (disabled TLS checks, debugger calls, merge markers) too; by
+        /// default a whole-tree scan only counts them.
+        #[arg(long)]
+        smells: bool,
         #[command(flatten)]
         report: ReportArgs,
         #[command(flatten)]
@@ -154,6 +161,10 @@ pub enum Command {
     PreCommit {
         /// The files the framework hands over.
         files: Vec<PathBuf>,
+        /// Under `--files/--all-files`, report code smells too (by default only counted, as
+        /// `scan` does); during `git commit` the added lines' smells are always reported.
+        #[arg(long)]
+        smells: bool,
         #[command(flatten)]
         report: ReportArgs,
         #[command(flatten)]
@@ -335,6 +346,10 @@ pub struct HistoryArgs {
     /// the steps to take them out of history: rotate first, rewrite, tell collaborators.
     #[arg(long, value_name = "FILE")]
     pub purge_plan: Option<PathBuf>,
+    /// Report code smells (disabled TLS checks, debugger calls, merge markers) too; by
+    /// default a history scan only counts them.
+    #[arg(long)]
+    pub smells: bool,
     #[command(flatten)]
     pub report: ReportArgs,
     #[command(flatten)]
@@ -348,12 +363,15 @@ impl Command {
     pub fn common(&self) -> Common {
         let none = (&ReportArgs::default(), &RepoArgs::default());
         match self {
+            Command::Scan { report, repo, audit, smells, .. } => Common { hide_smells: !smells, ..Common::new(report, repo, *audit) },
+            // A purge plan lists every file to take out of history, large files included.
+            Command::History(args) => {
+                Common { hide_smells: !args.smells && args.purge_plan.is_none(), ..Common::new(&args.report, &args.repo, args.audit) }
+            }
             Command::Staged { report, repo, audit }
-            | Command::Scan { report, repo, audit, .. }
             | Command::PreCommit { report, repo, audit, .. }
             | Command::Push { report, repo, audit, .. }
             | Command::PreReceive { report, repo, audit, .. } => Common::new(report, repo, *audit),
-            Command::History(args) => Common::new(&args.report, &args.repo, args.audit),
             Command::Merge { format, output, no_redact, quiet, repo, .. } => Common {
                 format: match format {
                     MergeFormat::Json => Format::Json,

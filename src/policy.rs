@@ -9,7 +9,20 @@ use serde::Deserialize;
 
 pub use crate::finding::Confidence;
 use crate::finding::{Finding, Region};
-use crate::rules::Severity;
+use crate::rules::{Kind, Severity};
+
+/// Smells that say a credential is there (a key file, a `.env`, a kubeconfig, a service
+/// account's key id), by id or id prefix: they are reported as secrets are, revoke advice
+/// included. A test keeps this list in step with the built-in rules.
+const CREDENTIAL_SMELLS: &[&str] = &["credential-file-", "gcp-service-account-private-key-id"];
+
+/// A code smell: a rule that flags code (a disabled TLS check, a debugger call, a merge marker,
+/// a file too large), not a credential. Its report says what is wrong and how to fix it, never
+/// "revoke"; it never blocks in tests, docs or examples; whole-tree scans (`scan`, `history`)
+/// hide it unless `--smells`; the baseline never records it.
+pub fn is_code_smell(kind: Kind, rule_id: &str) -> bool {
+    kind == Kind::Smell && !CREDENTIAL_SMELLS.iter().any(|c| rule_id.starts_with(c))
+}
 
 /// The kind of file a finding is in, judged by its path alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,10 +90,16 @@ impl Default for Policy {
 
 impl Policy {
     /// Lowers the finding's severity as the policy says for a file at `path` (relative to the
-    /// repository root). `false`: the policy turns it off. A smell (no confidence) keeps its
-    /// rule's severity: it names no credential.
+    /// repository root). `false`: the policy turns it off. A code smell keeps its rule's
+    /// severity in code and warns elsewhere: a disabled TLS check in a test or `dbg!` in a doc
+    /// example is there by design. A credential-file smell keeps its rule's severity.
     pub fn judge(&self, f: &mut Finding, path: &str) -> bool {
-        let Some(confidence) = f.confidence else { return true };
+        let Some(confidence) = f.confidence else {
+            if is_code_smell(f.kind, &f.rule_id) && kind_of(f, path) != FileKind::Code {
+                f.severity = Severity::Warn;
+            }
+            return true;
+        };
         let mut kind = file_kind(path);
         if kind == FileKind::Code && confidence == Confidence::Low {
             kind = kind_of_region(f, path);
@@ -141,6 +160,14 @@ impl PolicySpec {
     pub fn resolve(&self) -> Policy {
         let base = Policy::default();
         Policy { high: self.high.over(base.high), medium: self.medium.over(base.medium), low: self.low.over(base.low) }
+    }
+}
+
+/// The kind of file by its path, then, in code, by the part of the file the finding is in.
+fn kind_of(f: &Finding, path: &str) -> FileKind {
+    match file_kind(path) {
+        FileKind::Code => kind_of_region(f, path),
+        kind => kind,
     }
 }
 
@@ -266,6 +293,25 @@ mod tests {
         assert_eq!(p.action(Confidence::Low, FileKind::Test), Action::Warn);
         assert_eq!(p.action(Confidence::Medium, FileKind::Test), Action::Block);
         assert_eq!(p.action(Confidence::High, FileKind::Docs), Action::Block);
+    }
+
+    #[test]
+    fn credential_smells_are_the_ones_that_name_a_credential() {
+        // A smell names a credential when it has a provider or its fix says the secret leaked;
+        // the predicate's list must agree, so a new credential smell is not worded as code.
+        let rules = crate::rules::RuleSet::builtin().expect("the built-in rules load");
+        let mut code_smells = 0;
+        for rule in rules.rules().iter().filter(|r| r.spec.kind == Kind::Smell) {
+            let spec = &rule.spec;
+            let fix = spec.remediation.as_deref().unwrap_or_default().to_lowercase();
+            let names_credential = spec.provider.is_some() || ["revoke", "rotate", "leaked"].iter().any(|w| fix.contains(w));
+            assert_eq!(is_code_smell(spec.kind, &spec.id), !names_credential, "{}", spec.id);
+            code_smells += usize::from(!names_credential);
+        }
+        assert!(code_smells >= 15, "{code_smells}");
+        assert!(!is_code_smell(Kind::Secret, "debugger-rust-dbg"));
+        assert!(is_code_smell(Kind::Smell, "debugger-rust-dbg"));
+        assert!(!is_code_smell(Kind::Smell, "credential-file-dotenv"));
     }
 
     #[test]

@@ -39,7 +39,9 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
     // The findings the baseline would accept: everything the other filters let through.
     let setup = super::setup_with(common, &root, &root, None)?;
     let (matches, scanned) = if mode.history { history_findings(&setup, common, err)? } else { tracked_findings(&setup, &root, &tracked)? };
-    let found = setup.filters.apply(matches).findings;
+    // A code smell is fixed or allowed, never accepted: it would hide the next one like it.
+    let code_smell = |rule: &str, kind| crate::policy::is_code_smell(kind, rule);
+    let found: Vec<Finding> = setup.filters.apply(matches).findings.into_iter().filter(|f| !code_smell(&f.rule_id, f.kind)).collect();
 
     let mut baseline = existing.as_ref().map_or_else(Baseline::new, Baseline::fresh_copy);
     baseline.hash_all(found.iter().map(|f| (f.rule_id.as_str(), f.secret.as_str())));
@@ -58,6 +60,8 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
         // Fresh, or both: exactly what is there now.
         _ => current,
     };
+    // Entries an older leakguard wrote for code smells go (and are counted as removed).
+    next.retain(|e| setup.rules.get(&e.rule).is_none_or(|r| !code_smell(&e.rule, r.spec.kind)));
     if let Some(ds) = from_detect_secrets {
         let import = crate::migrate::detect_secrets::import(ds, &root, &found, &baseline, |f| setup.filters.repo_path(f))?;
         if !mode.update && !mode.prune {
@@ -179,6 +183,7 @@ fn history_findings(setup: &super::Setup, common: &Common, err: &mut dyn Write) 
         stats: false,
         timeout: None,
         purge_plan: None,
+        smells: false,
         report: Default::default(),
         repo: Default::default(),
         audit: Default::default(),

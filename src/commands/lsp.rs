@@ -106,6 +106,9 @@ impl Workspace for Repos<'_> {
     /// One entry added to the repository's baseline (made when there is none), written
     /// atomically, as `baseline --update` would for this finding alone.
     fn accept(&mut self, doc: &Document, finding: &Finding) -> Result<PathBuf> {
+        if crate::policy::is_code_smell(finding.kind, &finding.rule_id) {
+            anyhow::bail!("the baseline does not take code smells: fix it, or allow it inline");
+        }
         let (root, _) = self.locate(doc);
         let key = self.setup(&root)?.filters.repo_path(finding);
         let path = super::baseline_path(self.common, &root);

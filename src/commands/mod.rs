@@ -35,7 +35,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
     let status = match cli.command {
         Command::Staged { .. } => staged::run(common, out),
         Command::Scan { paths, no_ignore, .. } => scan::run(common, &paths, no_ignore || common.audit.skip_ignore_files(), out, err),
-        Command::PreCommit { files, .. } => precommit::run(common, &files, out, err),
+        Command::PreCommit { files, smells, .. } => precommit::run(common, &files, smells, out, err),
         Command::Baseline { list: true, .. } => baseline::list(common, out, err),
         Command::Baseline { mark: Some(m), .. } => baseline::mark(common, &m[0], &m[1], err),
         Command::Baseline { update, prune, from_detect_secrets, history, .. } => {
@@ -95,8 +95,12 @@ fn setup_with(common: &Common, base: &Path, root: &Path, baseline: Option<Baseli
     let effect = crate::config::effect(loaded.as_ref());
     let policy = Policy { rules_disabled: effect.rules_disabled, rules_tuned: effect.rules_tuned, turned_off: audit.turned_off() };
     let severity_policy = loaded.as_ref().map(|l| l.config.policy.resolve()).unwrap_or_default();
-    let mut filters =
-        Filters::new(loaded.as_ref(), paths)?.with_baseline(baseline).with_gitleaks_ignore(ignore).with_policy(policy).with_severity_policy(severity_policy);
+    let mut filters = Filters::new(loaded.as_ref(), paths)?
+        .with_baseline(baseline)
+        .with_gitleaks_ignore(ignore)
+        .with_policy(policy)
+        .with_severity_policy(severity_policy)
+        .hiding_smells(common.hide_smells);
     if audit.audit {
         filters = filters.without_inline_allows();
     }
@@ -143,6 +147,7 @@ fn finish(
     summary.allowed_gitleaks_ignore = filtered.allowed_gitleaks_ignore;
     summary.policy_off = filtered.policy_off;
     summary.baselined = filtered.baselined;
+    summary.smells_hidden = filtered.smells_hidden;
     let policy = filters.policy();
     summary.rules_disabled = policy.rules_disabled;
     summary.rules_tuned = policy.rules_tuned;

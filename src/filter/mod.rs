@@ -1,6 +1,7 @@
 //! The ordered pipeline that turns the engine's matches into the findings a user sees:
-//! config allowlists (global, then per rule), inline allow comments, `.gitleaksignore`, and
-//! the baseline. Every finding a filter hides is counted: reports say so.
+//! config allowlists (global, then per rule), inline allow comments, `.gitleaksignore`, the
+//! baseline, and (in whole-tree scans) code smells. Every finding a filter hides is counted:
+//! reports say so.
 
 mod allow;
 mod gitleaksignore;
@@ -32,6 +33,8 @@ pub struct Filtered {
     pub baselined: usize,
     /// Turned off by the policy (`off` for that confidence and kind of file).
     pub policy_off: usize,
+    /// Code smells left out of a whole-tree scan (`--smells` shows them).
+    pub smells_hidden: usize,
 }
 
 /// Everything that can hide a finding, compiled once per run.
@@ -46,6 +49,8 @@ pub struct Filters {
     severity_policy: crate::policy::Policy,
     /// `--audit`: inline allow comments hide nothing.
     ignore_inline: bool,
+    /// `scan` and `history` without `--smells`: code smells are counted, not reported.
+    hide_smells: bool,
     policy: Policy,
 }
 
@@ -99,6 +104,13 @@ impl Filters {
         &self.policy
     }
 
+    /// Code smells are counted, not reported: a whole tree or history holds many by design
+    /// (`dbg!` in a Rust project); what a commit adds is where they are worth a word.
+    pub fn hiding_smells(mut self, hide: bool) -> Self {
+        self.hide_smells = hide;
+        self
+    }
+
     /// Inline allow comments are not honoured (an auditor's run).
     pub fn without_inline_allows(mut self) -> Self {
         self.ignore_inline = true;
@@ -141,6 +153,8 @@ impl Filters {
                 out.allowed_gitleaks_ignore += 1;
             } else if self.baseline.as_ref().is_some_and(|b| b.contains(&finding.rule_id, &path, &finding.secret)) {
                 out.baselined += 1;
+            } else if self.hide_smells && crate::policy::is_code_smell(finding.kind, &finding.rule_id) {
+                out.smells_hidden += 1;
             } else {
                 out.findings.push(finding);
             }

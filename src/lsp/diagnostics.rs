@@ -1,6 +1,6 @@
 //! Findings as LSP diagnostics: the secret's range in UTF-16 columns, error for a blocking rule
 //! and warning for the others, the rule id as code, and a message that names the rule, shows
-//! the secret only redacted, and says what to do.
+//! the secret only redacted (a code smell shows none), and says what to do.
 
 use std::str::FromStr;
 
@@ -25,6 +25,9 @@ pub fn diagnostic(lines: &Lines<'_>, f: &Finding, help: &Help) -> Diagnostic {
     let rule_help = help.get(&f.rule_id);
     let (what, fix) = if f.is_about_file() {
         (f.description.clone(), fix_file_lines(f, rule_help, FixContext::Files))
+    } else if crate::policy::is_code_smell(f.kind, &f.rule_id) {
+        // Code, not a secret: the range shows what, the fix how.
+        (f.description.clone(), fix_lines(f, rule_help, FixContext::Files))
     } else {
         (format!("{} ({})", f.description, redact(&f.secret)), fix_lines(f, rule_help, FixContext::Files))
     };

@@ -243,7 +243,10 @@ impl Server<'_> {
             if let Some(syntax) = syntax.filter(|_| !f.is_about_file()) {
                 out.push(CodeActionOrCommand::CodeAction(actions::allow(&open.doc.uri, &lines, f, syntax, &diagnostic)));
             }
-            out.push(CodeActionOrCommand::CodeAction(actions::add_to_baseline(&open.doc.uri, range.start, f, &diagnostic)));
+            // The baseline never records a code smell.
+            if !crate::policy::is_code_smell(f.kind, &f.rule_id) {
+                out.push(CodeActionOrCommand::CodeAction(actions::add_to_baseline(&open.doc.uri, range.start, f, &diagnostic)));
+            }
         }
         out
     }

@@ -113,7 +113,11 @@ pub fn lines(f: &Finding, help: Option<&RuleHelp>, context: Context) -> Vec<Stri
     }
     let what = if f.kind == Kind::Smell { "meant to be there?" } else { "not a secret?" };
     let committed = matches!(context, Context::Push | Context::History);
-    out.push(if committed || takes_no_comment(path) {
+    let no_comment = committed || takes_no_comment(path);
+    out.push(if no_comment && crate::policy::is_code_smell(f.kind, id) {
+        // The baseline never records a code smell.
+        format!("{what} allow it under [allowlist] in .leakguard.toml")
+    } else if no_comment {
         // A comment in a new commit does not change the commit that holds it, and some files
         // cannot hold one.
         let baseline = if context == Context::History { "leakguard baseline --history" } else { "leakguard baseline --update" };

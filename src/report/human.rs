@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::fix::{self, Context};
-use super::{escape, shown_secret, Options, Summary};
+use super::{escape, is_code_smell, shown_line, shown_secret, Options, Summary};
 use crate::chunk::Provenance;
 use crate::finding::Finding;
 
@@ -67,7 +67,7 @@ fn write_finding(out: &mut dyn Write, f: &Finding, context: Context, options: &O
         write_fix(out, &fix::file_lines(f, help, context), p)?;
         return writeln!(out);
     }
-    let (line, own) = f.render_line(options.redact);
+    let (line, own) = shown_line(f, options);
     let line = line.replace('\t', " ");
     // Widths as printed: an escaped control character takes several columns.
     let lead = escape(&line[..own.start]).chars().count();
@@ -77,7 +77,10 @@ fn write_finding(out: &mut dyn Write, f: &Finding, context: Context, options: &O
     let pad = " ".repeat(gutter.len());
     writeln!(out, "  {} {line}", p.paint(DIM, &format!("{gutter} |")))?;
     writeln!(out, "  {} {}{}", p.paint(DIM, &format!("{pad} |")), " ".repeat(lead), p.paint(style, &"^".repeat(width)))?;
-    writeln!(out, "  secret: {}", escape(&shown_secret(f, options)))?;
+    // A code smell is code to fix, not a secret to revoke: the caret shows what, the fix how.
+    if !is_code_smell(f) {
+        writeln!(out, "  secret: {}", escape(&shown_secret(f, options)))?;
+    }
     write_fix(out, &fix::lines(f, help, context), p)?;
     writeln!(out)
 }
@@ -118,6 +121,10 @@ pub fn summary_line(findings: &[Finding], summary: &Summary) -> String {
     }
     if summary.baselined > 0 {
         parts.push(format!("{} in the baseline", summary.baselined));
+    }
+    if summary.smells_hidden > 0 {
+        let n = summary.smells_hidden;
+        parts.push(format!("{n} code {} not shown (--smells shows them)", plural(n, "smell", "smells")));
     }
     if summary.rules_disabled > 0 {
         parts.push(format!("config disabled {} {}", summary.rules_disabled, plural(summary.rules_disabled, "rule", "rules")));

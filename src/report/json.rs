@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{escape, shown_secret, summary, Options, Summary};
+use super::{escape, is_code_smell, shown_line, shown_secret, summary, Options, Summary};
 use crate::chunk::Provenance;
 use crate::finding::Finding;
 use crate::rules::{Kind, Severity};
@@ -22,7 +22,12 @@ struct Record<'a> {
     end_line: u32,
     /// Exclusive: the column just past the secret.
     end_column: u32,
-    secret: String,
+    /// A finding's secret; absent for a code smell, which has `match` instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+    /// What a code smell matched (a TLS switch, a debugger call): code, not a secret.
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    matched: Option<String>,
     redacted: bool,
     line_text: String,
     fingerprint: String,
@@ -82,6 +87,14 @@ fn record<'a>(f: &'a Finding, options: &Options) -> Record<'a> {
         Provenance::Commit(c) => Some(&**c),
         Provenance::File | Provenance::Staged => None,
     };
+    let (line_text, own) = shown_line(f, options);
+    let (secret, matched) = if !is_code_smell(f) {
+        (Some(shown_secret(f, options)), None)
+    } else if f.is_about_file() {
+        (None, Some(String::new()))
+    } else {
+        (None, Some(line_text[own].to_string()))
+    };
     Record {
         rule_id: &f.rule_id,
         description: &f.description,
@@ -92,9 +105,10 @@ fn record<'a>(f: &'a Finding, options: &Options) -> Record<'a> {
         column: f.location.column,
         end_line: f.location.end_line,
         end_column: f.location.end_column,
-        secret: shown_secret(f, options),
+        secret,
+        matched,
         redacted: options.redact,
-        line_text: f.render_line(options.redact).0,
+        line_text,
         fingerprint: options.fingerprint(f),
         source: match f.provenance {
             Provenance::File => "file",

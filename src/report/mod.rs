@@ -8,6 +8,7 @@ mod sarif;
 mod summary;
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use crate::finding::{Finding, FingerprintKey};
 
@@ -65,6 +66,8 @@ pub struct Summary {
     pub allowed_gitleaks_ignore: usize,
     /// Findings the `[policy]` turned off (`off` for their confidence and kind of file).
     pub policy_off: usize,
+    /// Code smells counted, not reported (`scan` and `history` without `--smells`).
+    pub smells_hidden: usize,
     /// Inputs that could not be read or scanned (the run then exits 2).
     pub errors: usize,
     /// Rules the config turned off (`builtin = false`, `disable`).
@@ -92,13 +95,14 @@ impl Summary {
     }
 
     /// Findings hidden, by mechanism.
-    pub fn suppressed(&self) -> [(&'static str, usize); 5] {
+    pub fn suppressed(&self) -> [(&'static str, usize); 6] {
         [
             ("config_allowlist", self.allowed_config),
             ("inline_allow", self.allowed_inline),
             ("gitleaksignore", self.allowed_gitleaks_ignore),
             ("policy", self.policy_off),
             ("baseline", self.baselined),
+            ("smells", self.smells_hidden),
         ]
     }
 
@@ -130,6 +134,39 @@ fn shown_secret(finding: &Finding, options: &Options) -> String {
     } else {
         finding.secret.clone()
     }
+}
+
+/// A code smell (see `policy::is_code_smell`): reported by what it matched, not as a secret.
+fn is_code_smell(finding: &Finding) -> bool {
+    crate::policy::is_code_smell(finding.kind, &finding.rule_id)
+}
+
+/// The line as the report shows it, with the byte range of this finding's own match: every
+/// secret on it masked when redacting, but a code smell's own match (a `-k` flag, a `dbg!`) is
+/// code and shows as it is.
+fn shown_line(finding: &Finding, options: &Options) -> (String, Range<usize>) {
+    if !options.redact || !is_code_smell(finding) {
+        return finding.render_line(options.redact);
+    }
+    let text = &finding.line_text;
+    let mut out = String::with_capacity(text.len());
+    let mut own = 0..0;
+    let mut at = 0;
+    for &(start, end) in &finding.masks {
+        if start < at {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        if (start, end) == finding.own_mask {
+            own = out.len()..out.len() + (end - start);
+            out.push_str(&text[start..end]);
+        } else {
+            out.push_str(&crate::finding::redact(&text[start..end]));
+        }
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    (out, own)
 }
 
 

@@ -149,7 +149,7 @@ fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
         "level": level(f.severity),
-        "message": { "text": format!("{}: {}", f.description, shown_secret(f, options)) },
+        "message": { "text": if super::is_code_smell(f) { f.description.clone() } else { format!("{}: {}", f.description, shown_secret(f, options)) } },
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": { "uri": uri(&loc.path) },
@@ -158,7 +158,7 @@ fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {
                     "startColumn": loc.column,
                     "endLine": loc.end_line,
                     "endColumn": loc.end_column,
-                    "snippet": { "text": f.render_line(options.redact).0 },
+                    "snippet": { "text": super::shown_line(f, options).0 },
                 },
             },
         }],

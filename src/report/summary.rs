@@ -48,6 +48,8 @@ struct Suppressed {
     /// Turned off by `[policy]`.
     policy: usize,
     baseline: usize,
+    /// Code smells counted, not reported (`scan`, `history` without `--smells`).
+    smells: usize,
 }
 
 #[derive(Serialize)]
@@ -78,6 +80,7 @@ pub fn record<'a>(findings: &[Finding], summary: &'a Summary) -> Record<'a> {
             gitleaksignore: summary.allowed_gitleaks_ignore,
             policy: summary.policy_off,
             baseline: summary.baselined,
+            smells: summary.smells_hidden,
         },
         config: ConfigEffect { rules_disabled: summary.rules_disabled, rules_tuned: summary.rules_tuned },
         ignore_files: match summary.ignore_files {
@@ -113,6 +116,7 @@ pub fn suppressed_sentence(mechanism: &str, n: usize) -> String {
         "gitleaksignore" => "allowed by .gitleaksignore",
         "policy" => "turned off by the config's [policy]",
         "baseline" => "accepted by the baseline",
+        "smells" => return format!("{n} code {} not reported (`--smells` reports them)", if n == 1 { "smell" } else { "smells" }),
         other => other,
     };
     format!("{n} {} {what}", if n == 1 { "finding" } else { "findings" })
