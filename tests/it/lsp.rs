@@ -148,7 +148,7 @@ fn diagnostics_follow_the_buffer_and_the_allow_action_silences_them() {
 
     let mut client = Client::start(&repo);
     let init = client.initialize(&repo);
-    assert_eq!(init["result"]["capabilities"]["textDocumentSync"]["change"], 1, "{init}");
+    assert_eq!(init["result"]["capabilities"]["textDocumentSync"]["change"], 2, "incremental sync: {init}");
     let uri = uri_of(&repo, "app.py");
 
     let found = client.open(&uri, "python", &text);
