@@ -29,9 +29,11 @@ struct State {
     /// The text scanned last.
     bytes: Vec<u8>,
     lines: Vec<Line>,
-    /// Each multi-line rule's windows, `(rule, start, end)`, and what was found in them.
-    windows: HashMap<(usize, usize, usize), Vec<Found>>,
+    windows: Windows,
 }
+
+/// Each multi-line rule's windows, `(rule, start, end)`, and what was found in them.
+type Windows = HashMap<(usize, usize, usize), Vec<Found>>;
 
 #[derive(Default)]
 struct Line {
@@ -109,14 +111,10 @@ impl Engine<'_> {
         let old = old.filter(|s| s.path == chunk.path && s.code_file == code_file);
         let scope = self.scope(&chunk.path);
         let edit = old.and_then(|old| Edit::between(old, chunk));
-        let (lines, kept, edit) = match edit {
-            Some((lines, kept, edit)) => (lines, kept, edit),
-            None => {
-                let lines = std::iter::repeat_with(Line::default).take(chunk.line_count()).collect();
-                (lines, HashMap::new(), Edit { first: 0, last: chunk.line_count() - 1, prefix: 0, suffix: 0, delta: 0 })
-            }
-        };
-        let mut lines: Vec<Line> = lines;
+        let (mut lines, kept, edit) = edit.unwrap_or_else(|| {
+            let lines = std::iter::repeat_with(Line::default).take(chunk.line_count()).collect();
+            (lines, HashMap::new(), Edit { first: 0, last: chunk.line_count() - 1, prefix: 0, suffix: 0, delta: 0 })
+        });
         self.fill(chunk, &scope, &mut lines[edit.first..=edit.last], edit.first)?;
 
         let multiline: Vec<bool> = self.rules.rules().iter().map(|r| r.spec.multiline).collect();
@@ -187,10 +185,10 @@ impl Engine<'_> {
         chunk: &Chunk<'_>,
         scope: &FileScope,
         woken: &[(usize, usize)],
-        mut kept: HashMap<(usize, usize, usize), Vec<Found>>,
+        mut kept: Windows,
         edit: &Edit,
         out: &mut Vec<(usize, usize, Candidate)>,
-    ) -> Result<HashMap<(usize, usize, usize), Vec<Found>>, GiveUp> {
+    ) -> Result<Windows, GiveUp> {
         let len = chunk.bytes.len();
         let mut windows_now = HashMap::new();
         for group in woken.chunk_by(|a, b| a.0 == b.0) {
@@ -277,7 +275,7 @@ struct Edit {
 impl Edit {
     /// The last scan's lines moved to the new text (changed lines empty), its windows, and the
     /// edit; `None` when they do not fit (start afresh).
-    fn between(old: State, chunk: &Chunk<'_>) -> Option<(Vec<Line>, HashMap<(usize, usize, usize), Vec<Found>>, Edit)> {
+    fn between(old: State, chunk: &Chunk<'_>) -> Option<(Vec<Line>, Windows, Edit)> {
         let bytes: &[u8] = &chunk.bytes;
         let prefix = common_prefix(&old.bytes, bytes);
         let suffix = common_suffix(&old.bytes[prefix..], &bytes[prefix..]);
