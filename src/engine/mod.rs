@@ -5,6 +5,7 @@
 mod checksum;
 mod region;
 mod decode;
+pub mod incremental;
 mod gate;
 mod placeholder;
 mod prefilter;

@@ -55,6 +55,8 @@ pub trait Workspace {
     fn scan(&mut self, doc: &Document) -> Result<Scanned>;
     /// Adds the finding to the baseline of the document's repository; returns the file written.
     fn accept(&mut self, doc: &Document, finding: &Finding) -> Result<PathBuf>;
+    /// The editor closed the buffer: what was kept to rescan it faster can go.
+    fn closed(&mut self, _doc: &Document) {}
 }
 
 /// An open document and what its last scan found.
@@ -161,7 +163,8 @@ impl Server<'_> {
                 Some(doc)
             }),
             DidCloseTextDocument::METHOD => n.extract(DidCloseTextDocument::METHOD).map(|p: lsp_types::DidCloseTextDocumentParams| {
-                if self.open.remove(p.text_document.uri.as_str()).is_some() {
+                if let Some(open) = self.open.remove(p.text_document.uri.as_str()) {
+                    self.workspace.closed(&open.doc);
                     self.close(p.text_document.uri);
                 }
                 None
@@ -276,7 +279,7 @@ impl Server<'_> {
 }
 
 fn initialize_result() -> InitializeResult {
-    let sync = TextDocumentSyncOptions { open_close: Some(true), change: Some(TextDocumentSyncKind::FULL), save: Some(TextDocumentSyncSaveOptions::Supported(true)), ..TextDocumentSyncOptions::default() };
+    let sync = TextDocumentSyncOptions { open_close: Some(true), change: Some(TextDocumentSyncKind::INCREMENTAL), save: Some(TextDocumentSyncSaveOptions::Supported(true)), ..TextDocumentSyncOptions::default() };
     InitializeResult {
         capabilities: ServerCapabilities {
             text_document_sync: Some(TextDocumentSyncCapability::Options(sync)),

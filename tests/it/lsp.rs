@@ -98,6 +98,17 @@ impl Client {
         self.diagnostics(uri)
     }
 
+    /// An incremental change: `edits` are `(start line, start character, end line, end
+    /// character, new text)`, applied in order, positions in UTF-16 units.
+    fn edit(&mut self, uri: &str, version: i32, edits: &[(u32, u32, u32, u32, &str)]) -> Vec<Value> {
+        let changes: Vec<Value> = edits
+            .iter()
+            .map(|&(l0, c0, l1, c1, text)| json!({ "range": { "start": { "line": l0, "character": c0 }, "end": { "line": l1, "character": c1 } }, "text": text }))
+            .collect();
+        self.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes }));
+        self.diagnostics(uri)
+    }
+
     fn initialize(&mut self, repo: &TestRepo) -> Value {
         let root = format!("file://{}", repo.path().display());
         let response = self.request("initialize", json!({ "processId": null, "rootUri": root, "capabilities": {} }));
@@ -148,7 +159,7 @@ fn diagnostics_follow_the_buffer_and_the_allow_action_silences_them() {
 
     let mut client = Client::start(&repo);
     let init = client.initialize(&repo);
-    assert_eq!(init["result"]["capabilities"]["textDocumentSync"]["change"], 1, "{init}");
+    assert_eq!(init["result"]["capabilities"]["textDocumentSync"]["change"], 2, "incremental sync: {init}");
     let uri = uri_of(&repo, "app.py");
 
     let found = client.open(&uri, "python", &text);
@@ -218,6 +229,65 @@ fn add_to_baseline_writes_the_repository_baseline() {
     assert!(baseline.contains("path = \"src/main.rs\"") && baseline.contains("github-pat-classic"), "{baseline}");
     assert!(!baseline.contains(&token[4..]), "the baseline never holds the secret");
     assert_eq!(repo.leakguard(&["scan", "src/main.rs"]).status.code(), Some(0), "the CLI honours the entry the editor wrote");
+    client.shutdown_and_exit();
+}
+
+/// The (line, character) where each diagnostic starts.
+fn starts(diagnostics: &[Value]) -> Vec<(u64, u64)> {
+    diagnostics.iter().map(|d| (d["range"]["start"]["line"].as_u64().unwrap(), d["range"]["start"]["character"].as_u64().unwrap())).collect()
+}
+
+#[test]
+fn incremental_edits_move_and_clear_diagnostics() {
+    let repo = TestRepo::new();
+    let token = token();
+    let mut lines: Vec<String> = (0..400).map(|i| format!("    total_{i} = sum(row.count for row in rows)  # token lookups stay in config")).collect();
+    lines[0] = "import os".to_string();
+    let text = lines.join("\n") + "\n";
+    let mut client = Client::start(&repo);
+    client.initialize(&repo);
+    let uri = uri_of(&repo, "service.py");
+    assert_eq!(client.open(&uri, "python", &text), Vec::<Value>::new(), "a clean file");
+
+    // A token typed in mid-file: the diagnostic is on its line.
+    let inserted = format!("github = \"{token}\"\n");
+    let found = client.edit(&uri, 2, &[(200, 0, 200, 0, &inserted)]);
+    assert_eq!(starts(&found), [(200, 10)], "{found:?}");
+    assert_eq!(found[0]["code"], "github-pat-classic");
+
+    // Lines added above, and one removed further above: the diagnostic follows its line.
+    let found = client.edit(&uri, 3, &[(10, 0, 10, 0, "# one\n# two\n# three\n"), (50, 0, 51, 0, "")]);
+    assert_eq!(starts(&found), [(202, 10)], "{found:?}");
+
+    // One character broken inside the token, then mended: cleared, then back.
+    let found = client.edit(&uri, 4, &[(202, 12, 202, 13, "q")]);
+    assert_eq!(found, Vec::<Value>::new(), "ghq_ is no token");
+    let found = client.edit(&uri, 5, &[(202, 12, 202, 13, "p")]);
+    assert_eq!(starts(&found), [(202, 10)], "{found:?}");
+
+    // Wide characters typed before it on the same line: columns count UTF-16 units (é is one,
+    // 🔑 two), and an edit ranged in those units lands where the editor means.
+    let found = client.edit(&uri, 6, &[(202, 0, 202, 0, "é🔑 = 1; ")]);
+    assert_eq!(starts(&found), [(202, 19)], "{found:?}");
+    let found = client.edit(&uri, 7, &[(202, 3, 202, 3, "x")]);
+    assert_eq!(starts(&found), [(202, 20)], "inserted after the key, before the space: {found:?}");
+
+    // The line deleted: cleared.
+    let found = client.edit(&uri, 8, &[(202, 0, 203, 0, "")]);
+    assert_eq!(found, Vec::<Value>::new(), "the token's line is gone");
+
+    // A second token on the last line, without a line break after it; then the whole text
+    // sent again (full sync still works): the same diagnostics as a fresh buffer of it.
+    let found = client.edit(&uri, 9, &[(402, 0, 402, 0, &format!("late = \"{token}\"  # é"))]);
+    assert_eq!(starts(&found), [(402, 8)], "{found:?}");
+    let mut expected: Vec<String> = lines.clone();
+    expected.splice(10..10, ["# one".to_string(), "# two".to_string(), "# three".to_string()]);
+    expected.remove(50);
+    expected.push(format!("late = \"{token}\"  # é"));
+    let full = expected.join("\n");
+    assert_eq!(starts(&client.change(&uri, 10, &full)), [(402, 8)], "the server's buffer is the client's");
+    let other = uri_of(&repo, "copy.py");
+    assert_eq!(starts(&client.open(&other, "python", &full)), [(402, 8)]);
     client.shutdown_and_exit();
 }
 
