@@ -23,9 +23,9 @@ use crate::rules::{Kind, Severity};
 const INFORMATION_URI: &str = env!("CARGO_PKG_HOMEPAGE");
 /// The base every artifact URI is relative to: the repository root.
 const SRCROOT: &str = "%SRCROOT%";
-/// The key of the location fingerprint in `partialFingerprints`. GitHub matches alerts across
-/// runs by `primaryLocationLineHash`, which gets the same value: left out, GitHub's upload
-/// step would hash the text of the line instead, secret included, with no key.
+/// The key of the location fingerprint in `partialFingerprints`. `primaryLocationLineHash` is
+/// left to GitHub's upload step (it hashes the line's text, which GitHub holds anyway): a value
+/// of ours there would draw an "inconsistent fingerprint" warning for every result.
 pub const FINGERPRINT_KEY: &str = "leakguard/v3";
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -227,7 +227,7 @@ fn result(f: &Finding, rule_index: usize, occurrence: usize, options: &Options) 
                 },
             },
         }],
-        "partialFingerprints": { FINGERPRINT_KEY: place, "primaryLocationLineHash": place },
+        "partialFingerprints": { FINGERPRINT_KEY: place },
         "properties": properties,
     })
 }

@@ -120,7 +120,8 @@ fn fingerprints(out: &std::process::Output) -> Vec<(u64, String)> {
         .iter()
         .map(|r| {
             let fp = r["partialFingerprints"]["leakguard/v3"].as_str().expect("leakguard/v3").to_string();
-            assert_eq!(r["partialFingerprints"]["primaryLocationLineHash"], fp.as_str(), "GitHub's key holds the same id");
+            // Left to GitHub's upload step, which warns when a tool's value differs from its own.
+            assert!(r["partialFingerprints"].get("primaryLocationLineHash").is_none());
             (r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().expect("line"), fp)
         })
         .collect()
