@@ -181,7 +181,7 @@ fn finish(
         redact: !common.no_redact,
         color: use_color(common),
         // Only machine formats show fingerprints; a human report (the commit hook) reads no key.
-        fingerprint_key: if common.format == Format::Human { None } else { Some(key::load()?) },
+        fingerprint_key: if common.format == Format::Human { None } else { Some(key::load(filters.root())?) },
         help: help(rules, &filtered.findings),
         root: Some(filters.root().to_path_buf()),
         repo_paths: filtered.findings.iter().map(|f| (f.location.path.clone(), repo_path(filters, f))).collect(),

@@ -188,11 +188,15 @@ fn uris_are_relative_to_the_repository_root() {
         (elsewhere.path(), vec!["scan".into(), format!("{abs}/services")]),
     ];
     let expected_base = format!("file://{abs}/");
+    let mut ids = Vec::new();
     for (cwd, args) in runs {
         let out = repo.command(leakguard_bin()).args(&args).args(["--format", "sarif"]).current_dir(cwd).output().expect("run");
         assert_eq!(out.status.code(), Some(1), "{args:?} in {}: {}", cwd.display(), text(&out));
         let report = sarif(&out);
         assert_eq!(locations(&report), [("services/api/leak.cfg".to_string(), "%SRCROOT%".to_string())], "{args:?} in {}", cwd.display());
         assert_eq!(report["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"], expected_base.as_str(), "{args:?} in {}", cwd.display());
+        ids.push(results(&report)[0]["partialFingerprints"]["leakguard/v3"].clone());
     }
+    // The repository's own fingerprint key, wherever leakguard runs from: the same alert id.
+    assert!(ids.windows(2).all(|w| w[0] == w[1]), "{ids:?}");
 }
