@@ -148,3 +148,19 @@ fn every_json_field_is_documented() {
     let missing: Vec<&String> = found.iter().filter(|k| !readme.contains(&format!("`{k}`"))).collect();
     assert!(missing.is_empty(), "JSON fields the README does not name: {missing:?}");
 }
+
+/// #16.5: `cd /elsewhere && leakguard scan /repo/path` reads /repo's config, as a run inside
+/// /repo does.
+#[test]
+fn config_comes_from_the_repository_of_the_scanned_path() {
+    let repo = TestRepo::new();
+    repo.write("config/app.cfg", format!("TOKEN={}\n", github_token()));
+    repo.write(".leakguard.toml", "[allowlist]\npaths = [\"config/**\"]\n");
+    let inside = repo.leakguard(&["scan", "config"]);
+    assert_eq!(inside.status.code(), Some(0), "{}", text(&inside));
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let target = repo.path().join("config");
+    let out = isolated(leakguard_bin(), repo.home()).arg("scan").arg(&target).current_dir(elsewhere.path()).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "the repository's config applies from elsewhere too: {}", text(&out));
+    assert!(text(&out).contains("allowed by config"), "{}", text(&out));
+}
