@@ -316,6 +316,13 @@ pub enum Command {
     /// A Language Server over stdio: diagnostics for the editor's buffers, with the same
     /// rules, config, baseline and inline allows as the hook.
     Lsp,
+    /// Print a shell completion script (`leakguard completions bash > ~/.local/share/bash-completion/completions/leakguard`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff (`leakguard man > ~/.local/share/man/man1/leakguard.1`).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -392,12 +399,33 @@ impl Command {
     }
 }
 
+/// Writes the completion script of `shell` for the whole command line.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "leakguard", out);
+}
+
+/// Writes the manual page (roff): the top-level page, then one section per subcommand.
+pub fn man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let command = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(command.clone()).render(out)?;
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("leakguard-{}", sub.get_name());
+        clap_mangen::Man::new(sub.clone()).title(name).render(out)?;
+    }
+    Ok(())
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
     /// List every rule, with counts by kind (`--format json`: every field, fix included).
     List,
     /// Show one rule in full.
-    Show { id: String },
+    Show {
+        id: String,
+        /// Also print the rule's examples and negative examples (fake keys, often many lines).
+        #[arg(long)]
+        examples: bool,
+    },
     /// Check every rule against its own examples and negative examples.
     Test,
     /// Write the built-in rules as Markdown (docs/rules.md is this output).

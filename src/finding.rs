@@ -33,6 +33,9 @@ pub struct Finding {
     pub match_text: String,
     /// The line holding the start of the secret (trimmed when very long).
     pub line_text: String,
+    /// The line before it (cut when very long; empty on the first line), for comments that
+    /// allow the next line (`pragma: allowlist nextline secret`).
+    pub line_above: String,
     /// Byte ranges in `line_text` of every secret found on that line, this one included, so a
     /// redacted line never shows a neighbour's secret.
     pub masks: Vec<(usize, usize)>,
@@ -156,6 +159,21 @@ pub fn fingerprint(key: &FingerprintKey, rule_id: &str, secret: &str) -> String 
     mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// HMAC-SHA256 of one place a secret sits, under `key`: the rule, the secret, the file (from
+/// the repository root) and which occurrence of that secret in that file it is (0 for the
+/// first). Three copies of a secret in a file get three ids; an edit elsewhere in the file
+/// moves lines but changes none of them. 16 bytes in hex, never the secret.
+pub fn location_fingerprint(key: &FingerprintKey, rule_id: &str, secret: &str, path: &str, occurrence: usize) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes a key of any length");
+    mac.update(b"leakguard-location-v3\0");
+    for part in [rule_id.as_bytes(), secret.as_bytes(), path.as_bytes()] {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac.update(&(occurrence as u64).to_be_bytes());
+    mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Keeps a short prefix (at most a fifth of the secret, at most 4 characters) and hides the
 /// rest behind a fixed mask, so neither the secret nor its length shows.
 pub fn redact(secret: &str) -> String {
@@ -189,5 +207,17 @@ mod tests {
         assert_ne!(a, fingerprint(&key, "r", "s3cr3t2"));
         assert_ne!(a, fingerprint(&FingerprintKey::new(*b"k2"), "r", "s3cr3t"));
         assert!(!a.contains("s3cr3t"));
+    }
+
+    #[test]
+    fn location_fingerprint_tells_places_apart() {
+        let key = FingerprintKey::new(*b"k1");
+        let first = location_fingerprint(&key, "r", "s", "a.py", 0);
+        assert_eq!(first, location_fingerprint(&key, "r", "s", "a.py", 0));
+        assert_ne!(first, location_fingerprint(&key, "r", "s", "a.py", 1));
+        assert_ne!(first, location_fingerprint(&key, "r", "s", "b.py", 0));
+        // Length-prefixed parts: moving a byte from one part to the next changes the id.
+        assert_ne!(location_fingerprint(&key, "r", "sa", "b", 0), location_fingerprint(&key, "r", "s", "ab", 0));
+        assert_ne!(first, fingerprint(&key, "r", "s"));
     }
 }

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
                 // The reader went away (`| head`); the run itself did not fail.
                 return ExitCode::from(leakguard::ExitStatus::Error as u8);
             }
-            let _ = writeln!(stderr.lock(), "leakguard: error: {err:#}");
+            let _ = writeln!(stderr.lock(), "leakguard: error: {}", leakguard::error_message(&err));
             ExitCode::from(leakguard::ExitStatus::Error as u8)
         }
     }

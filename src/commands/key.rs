@@ -13,7 +13,8 @@ use crate::finding::FingerprintKey;
 pub const ENV: &str = "LEAKGUARD_FINGERPRINT_KEY";
 const FILE: &str = "fingerprint-key";
 
-pub fn load() -> Result<FingerprintKey> {
+/// The key for reports about the repository at `root`.
+pub fn load(root: &Path) -> Result<FingerprintKey> {
     if let Some(value) = std::env::var_os(ENV).filter(|v| !v.is_empty()) {
         let bytes = value.into_encoded_bytes();
         if bytes.len() < 16 {
@@ -22,7 +23,7 @@ pub fn load() -> Result<FingerprintKey> {
         return Ok(FingerprintKey::new(bytes));
     }
     let mut last_error = None;
-    for dir in candidate_dirs() {
+    for dir in candidate_dirs(root) {
         match load_or_create(&dir.join(FILE)) {
             Ok(key) => return Ok(key),
             Err(e) => last_error = Some(e),
@@ -33,9 +34,9 @@ pub fn load() -> Result<FingerprintKey> {
 }
 
 /// The repository's git dir first (a key per repository), then the user's config dir.
-fn candidate_dirs() -> Vec<PathBuf> {
+fn candidate_dirs(root: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    if let Some(git) = crate::source::repo::common_dir() {
+    if let Some(git) = crate::source::repo::common_dir_for(root) {
         dirs.push(git.join("leakguard"));
     }
     let config = std::env::var_os("XDG_CONFIG_HOME")

@@ -52,6 +52,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Merge { files, .. } => merge::run(common, &files, out, err),
         Command::Rules { command, .. } => rules::run(common, command, out),
         Command::Lsp => lsp::run(common, out, err),
+        Command::Completions { shell } => {
+            crate::cli::completions(shell, out);
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man => {
+            crate::cli::man(out)?;
+            Ok(ExitStatus::Clean)
+        }
     };
     for note in common.notes.borrow().iter() {
         writeln!(err, "{note}")?;
@@ -71,6 +79,19 @@ fn root() -> Result<PathBuf> {
     let cwd = std::env::current_dir().context("cannot tell the current folder")?;
     let root = crate::source::repo::work_tree().unwrap_or_else(|| cwd.clone());
     Ok(std::fs::canonicalize(&root).unwrap_or(root))
+}
+
+/// The root for `scan PATH...`: the repository holding the first path named (so
+/// `cd /tmp && leakguard scan /repo/config` reads /repo's config and reports paths from /repo),
+/// else the one around the current folder.
+fn root_of(paths: &[PathBuf]) -> Result<PathBuf> {
+    let named = paths.iter().find(|p| p.as_os_str() != "-" && p.exists());
+    let dir = named.map(|p| if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() });
+    let found = dir.map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d }).and_then(|d| crate::source::repo::work_tree_of(&d));
+    match found {
+        Some(root) => Ok(std::fs::canonicalize(&root).unwrap_or(root)),
+        None => root(),
+    }
 }
 
 /// Loads config, rules, baseline and ignores. Report paths are relative to `base`.
@@ -165,8 +186,10 @@ fn finish(
         redact: !common.no_redact,
         color: use_color(common),
         // Only machine formats show fingerprints; a human report (the commit hook) reads no key.
-        fingerprint_key: if common.format == Format::Human { None } else { Some(key::load()?) },
+        fingerprint_key: if common.format == Format::Human { None } else { Some(key::load(filters.root())?) },
         help: help(rules, &filtered.findings),
+        root: Some(filters.root().to_path_buf()),
+        repo_paths: filtered.findings.iter().map(|f| (f.location.path.clone(), repo_path(filters, f))).collect(),
     };
     if common.quiet {
         summary.silent_when_clean = true;
@@ -183,6 +206,16 @@ fn finish(
         common.notes.borrow_mut().push(line);
     }
     Ok(status(failed, filtered.findings.iter().any(Finding::blocks)))
+}
+
+/// A finding's path from the repository root, for SARIF; pseudo-paths (`<commit message>`,
+/// `<stdin>`) name no file and stay as they are.
+fn repo_path(filters: &Filters, f: &Finding) -> String {
+    if f.location.path.starts_with('<') {
+        f.location.path.clone()
+    } else {
+        filters.repo_path(f)
+    }
 }
 
 /// What to do about each rule that fired, from the run's rules (custom ones included).

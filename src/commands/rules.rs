@@ -38,9 +38,9 @@ pub fn run(common: &Common, command: RulesCommand, out: &mut dyn Write) -> Resul
             }
             Ok(ExitStatus::Clean)
         }
-        RulesCommand::Show { id } => match rules.get(&id) {
+        RulesCommand::Show { id, examples } => match rules.get(&id) {
             Some(rule) => {
-                show(rule, out)?;
+                show(rule, examples, out)?;
                 Ok(ExitStatus::Clean)
             }
             None => bail!("no rule `{id}` (see `leakguard rules list`)"),
@@ -82,7 +82,7 @@ fn rule_json(rule: &Rule) -> Value {
     })
 }
 
-fn show(rule: &Rule, out: &mut dyn Write) -> std::io::Result<()> {
+fn show(rule: &Rule, examples: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &rule.spec;
     let advice = Advice::of(s);
     writeln!(out, "id:          {}", s.id)?;
@@ -110,13 +110,24 @@ fn show(rule: &Rule, out: &mut dyn Write) -> std::io::Result<()> {
     if !advice.remediation.is_empty() {
         writeln!(out, "fix:         {}", advice.remediation)?;
     }
-    // The examples are fake keys, many lines each: a count, and where to read them.
+    // The examples are fake keys, many lines each: a count and where to read them, unless asked.
     writeln!(
         out,
-        "examples:    {} that must match, {} that must not (in {}; `leakguard rules test` checks them)",
+        "examples:    {} that must match, {} that must not (in {}; `leakguard rules test` checks them{})",
         s.examples.len(),
         s.negative_examples.len(),
-        rule.origin
+        rule.origin,
+        if examples { "" } else { "; `--examples` prints them" }
     )?;
+    if examples {
+        for (label, list) in [("must match", &s.examples), ("must not match", &s.negative_examples)] {
+            for example in list.iter() {
+                writeln!(out, "\n{label}:")?;
+                for line in example.lines() {
+                    writeln!(out, "    {}", crate::report::escape(line))?;
+                }
+            }
+        }
+    }
     Ok(())
 }

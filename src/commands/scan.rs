@@ -27,7 +27,7 @@ pub(super) struct Tally {
 
 pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
-    let setup = super::setup(common, &cwd, &super::root()?)?;
+    let setup = super::setup(common, &cwd, &super::root_of(paths)?)?;
     let engine = Engine::for_bulk(&setup.rules);
     let tally = Mutex::new(Tally::default());
     let visit = |event: Event<'static>| record(&engine, event, &tally);
@@ -71,7 +71,7 @@ pub(super) fn finish_tally(
     let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
     for message in &tally.errors {
         // The message names a file: escaped, like every path a report prints.
-        writeln!(err, "leakguard: error: {}", crate::report::escape(message))?;
+        writeln!(err, "leakguard: error: {}", crate::report::escape(&crate::plain(message)))?;
     }
     let summary = Summary { scope: "", errors: tally.errors.len(), ..tally.summary };
     super::finish(common, filters, rules, tally.matches, summary, !tally.errors.is_empty(), out)

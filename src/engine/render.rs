@@ -39,7 +39,15 @@ fn finding(
     let (line, column) = starts.position(chunk, c.secret.start);
     let last_char = last_char_start(&chunk.bytes, c.secret.clone());
     let (end_line, end_column) = ends.position(chunk, last_char);
-    let line_span = chunk.line_span(chunk.line_index(c.secret.start));
+    let line_index = chunk.line_index(c.secret.start);
+    let line_span = chunk.line_span(line_index);
+    let line_above = match line_index.checked_sub(1) {
+        Some(above) => {
+            let span = chunk.line_span(above);
+            String::from_utf8_lossy(&chunk.bytes[span.start..span.end.min(span.start + MAX_LINE_TEXT)]).into_owned()
+        }
+        None => String::new(),
+    };
     let (line_text, masks, own_mask) = line_text(chunk, line_span, c, neighbours);
     let text = |r: &Range<usize>| String::from_utf8_lossy(&chunk.bytes[r.clone()]).into_owned();
     let (secret, match_text) = match &c.decoded {
@@ -55,6 +63,7 @@ fn finding(
         provenance: chunk.provenance.clone(),
         match_text,
         line_text,
+        line_above,
         masks,
         own_mask,
         decoded_from: c.decoded.as_ref().map(|d| d.encoding).or(chunk.decoded_from),
@@ -76,6 +85,7 @@ pub fn file_finding(rule: &Rule, path: &str, provenance: &Provenance) -> Finding
         secret: String::new(),
         match_text: String::new(),
         line_text: String::new(),
+        line_above: String::new(),
         masks: Vec::new(),
         own_mask: (0, 0),
         decoded_from: None,

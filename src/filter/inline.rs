@@ -21,6 +21,11 @@ pub fn allows(line: &str, rule_id: &str) -> bool {
     false
 }
 
+/// Whether `line` allows the line after it: detect-secrets' `pragma: allowlist nextline secret`.
+pub fn allows_next_line(line: &str) -> bool {
+    line.contains("pragma: allowlist nextline secret")
+}
+
 /// The rule ids right after the mark: `leakguard:allow aws-access-key-id, github-pat`.
 /// Words that are not ids (`-->`, `*/`, prose) end the list.
 fn rule_ids(after: &str) -> impl Iterator<Item = &str> {
@@ -55,6 +60,12 @@ mod tests {
         assert!(allows(line, "github-pat-classic"));
         assert!(!allows(line, "slack-bot-token"));
         assert!(allows("x /* leakguard:allow */", "slack-bot-token"));
+    }
+
+    #[test]
+    fn nextline_pragma_is_not_a_same_line_allow() {
+        assert!(super::allows_next_line("# pragma: allowlist nextline secret"));
+        assert!(!super::allows_next_line("# pragma: allowlist secret"));
     }
 
     #[test]

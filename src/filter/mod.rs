@@ -123,6 +123,11 @@ impl Filters {
         self.paths.key(&finding.location.path)
     }
 
+    /// The repository root (or the folder holding the config) that paths are keyed from.
+    pub fn root(&self) -> &Path {
+        &self.paths.root
+    }
+
     pub fn apply(&self, matches: Vec<Finding>) -> Filtered {
         let mut out = Filtered::default();
         // The policy first: what it turns off is never hashed against the baseline.
@@ -147,7 +152,7 @@ impl Filters {
             let by_rule = self.per_rule.get(&finding.rule_id);
             if self.global.allows(&finding, &path) || by_rule.is_some_and(|a| a.allows(&finding, &path)) {
                 out.allowed_config += 1;
-            } else if !self.ignore_inline && allows(&finding.line_text, &finding.rule_id) {
+            } else if !self.ignore_inline && (allows(&finding.line_text, &finding.rule_id) || inline::allows_next_line(&finding.line_above)) {
                 out.allowed_inline += 1;
             } else if self.gitleaks_ignore.allows(&finding, &path) {
                 out.allowed_gitleaks_ignore += 1;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::Summary;
 use crate::chunk::Provenance;
-use crate::finding::Finding;
+use crate::finding::{Confidence, Finding};
 use crate::rules::advice::Advice;
 use crate::rules::{Kind, RuleSpec};
 
@@ -21,6 +21,9 @@ pub struct RuleHelp {
     pub references: Vec<String>,
     /// The page to act on first: the revoke page, else the first reference.
     pub link: Option<String>,
+    /// The most a finding of this rule can be sure of (`None` for a smell): what SARIF's
+    /// `security-severity` is read from.
+    pub strength: Option<Confidence>,
 }
 
 impl RuleHelp {
@@ -31,7 +34,22 @@ impl RuleHelp {
             remediation: advice.remediation.to_string(),
             references: advice.references.iter().map(|r| r.to_string()).collect(),
             link: advice.link().map(str::to_string),
+            strength: strength(spec),
         }
+    }
+}
+
+/// A rule's best confidence, as the engine grades a finding (engine::render): a checksum it
+/// can verify, a provider's format, or a name and a value.
+fn strength(spec: &RuleSpec) -> Option<Confidence> {
+    if spec.kind == Kind::Smell {
+        None
+    } else if spec.checksum.is_some() {
+        Some(Confidence::High)
+    } else if spec.generic || spec.id.starts_with("generic-") || spec.password || spec.id.starts_with("password-hash") {
+        Some(Confidence::Low)
+    } else {
+        Some(Confidence::Medium)
     }
 }
 

@@ -7,8 +7,10 @@ mod json;
 mod sarif;
 mod summary;
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::ops::Range;
+use std::path::PathBuf;
 
 use crate::finding::{Finding, FingerprintKey};
 
@@ -38,12 +40,26 @@ pub struct Options {
     /// What to do about each rule's findings, by rule id (a rule missing here gets generic
     /// advice).
     pub help: Help,
+    /// Where the repository (or the folder holding the config) is: SARIF's `%SRCROOT%`.
+    pub root: Option<PathBuf>,
+    /// Each reported path relative to `root` (SARIF URIs), by the path the report shows; a path
+    /// outside `root` maps to itself, absolute.
+    pub repo_paths: HashMap<String, String>,
 }
 
 impl Options {
     fn fingerprint(&self, finding: &Finding) -> String {
         let key = self.fingerprint_key.as_ref().expect("machine formats are given a fingerprint key");
         finding.fingerprint(key)
+    }
+
+    fn key(&self) -> &FingerprintKey {
+        self.fingerprint_key.as_ref().expect("machine formats are given a fingerprint key")
+    }
+
+    /// The finding's path relative to the repository root (as shown when unknown).
+    fn repo_path<'a>(&'a self, finding: &'a Finding) -> &'a str {
+        self.repo_paths.get(&finding.location.path).map_or(&finding.location.path, String::as_str)
     }
 }
 

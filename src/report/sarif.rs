@@ -1,19 +1,34 @@
 //! `--format sarif`: SARIF 2.1.0, one run, the rules that fired with their help text, one
-//! result per finding with its location and the finding's fingerprint as partial fingerprint
-//! (so code-scanning tools track it across line moves). Commit provenance goes in the result's
-//! properties. `invocations[0]` says whether the run succeeded and carries one notification
-//! per skip reason (toolExecutionNotifications) and per suppression mechanism or config change
-//! (toolConfigurationNotifications); the run's properties carry the JSON report's summary.
+//! result per finding with its location and a fingerprint of that location (so code-scanning
+//! tools track each place across line moves). Shaped for GitHub code scanning: each rule has a
+//! `security-severity` and tags, URIs are relative to the repository root (`%SRCROOT%`).
+//! Commit provenance goes in the result's properties. `invocations[0]` says whether the run
+//! succeeded and carries one notification per skip reason (toolExecutionNotifications) and per
+//! suppression mechanism or config change (toolConfigurationNotifications); the run's
+//! properties carry the JSON report's summary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
 use super::{escape, shown_secret, summary, Options, Summary};
 use crate::chunk::Provenance;
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::finding::{location_fingerprint, Confidence, Finding};
+use crate::rules::{Kind, Severity};
+
+/// The tool's documentation page (SARIF `informationUri`): Cargo.toml's `homepage`, left out
+/// while the project has none (an address we made up would send users somewhere wrong).
+const INFORMATION_URI: &str = env!("CARGO_PKG_HOMEPAGE");
+/// The help link of a secret rule that names no page of its own: hard-coded credentials.
+const CWE_798: &str = "https://cwe.mitre.org/data/definitions/798.html";
+/// The base every artifact URI is relative to: the repository root.
+const SRCROOT: &str = "%SRCROOT%";
+/// The key of the location fingerprint in `partialFingerprints`. `primaryLocationLineHash` is
+/// left to GitHub's upload step (it hashes the line's text, which GitHub holds anyway): a value
+/// of ours there would draw an "inconsistent fingerprint" warning for every result.
+pub const FINGERPRINT_KEY: &str = "leakguard/v3";
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -26,8 +41,21 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
             rules.push(rule(f, options.help.get(&f.rule_id)));
         }
     }
-    let results: Vec<Value> = findings.iter().map(|f| result(f, rule_index[f.rule_id.as_str()], options)).collect();
-    let report = json!({
+    // Which copy of a secret in its file each finding is, in report (location) order.
+    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let n = seen.entry((f.rule_id.as_str(), f.secret.as_str(), options.repo_path(f))).or_default();
+            *n += 1;
+            result(f, rule_index[f.rule_id.as_str()], *n - 1, options)
+        })
+        .collect();
+    let mut base_ids = Map::new();
+    if let Some(root) = &options.root {
+        base_ids.insert(SRCROOT.into(), json!({ "uri": dir_uri(root), "description": { "text": "The repository root" } }));
+    }
+    let mut report = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -37,12 +65,16 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary, optio
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "originalUriBaseIds": base_ids,
             "invocations": [invocation(summary)],
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": { "leakguard": summary::to_json(findings, summary) },
         }],
     });
+    if !INFORMATION_URI.is_empty() {
+        report["runs"][0]["tool"]["driver"]["informationUri"] = INFORMATION_URI.into();
+    }
     escape::to_writer_pretty(out, &report)?;
     writeln!(out)
 }
@@ -118,6 +150,18 @@ fn rule(f: &Finding, advice: Option<&super::RuleHelp>) -> Value {
         let links: Vec<String> = references.iter().map(|r| format!("- <{r}>")).collect();
         markdown.push_str(&format!("\n\nDocumentation:\n\n{}", links.join("\n")));
     }
+    let strength = match advice {
+        Some(a) => a.strength,
+        None => f.confidence,
+    };
+    let mut tags = vec!["security".to_string(), f.kind.to_string()];
+    if f.kind == Kind::Secret {
+        // CWE-798: use of hard-coded credentials.
+        tags.push("external/cwe/cwe-798".into());
+    }
+    // The rule's primary documentation: the provider's page on the credential.
+    let own = references.first().or(advice.and_then(|a| a.link.as_ref())).map(String::as_str);
+    let help_uri = own.or((f.kind == Kind::Secret).then_some(CWE_798));
     let mut rule = json!({
         "id": f.rule_id,
         "name": f.rule_id,
@@ -125,18 +169,47 @@ fn rule(f: &Finding, advice: Option<&super::RuleHelp>) -> Value {
         "fullDescription": { "text": f.description },
         "help": { "text": text, "markdown": markdown },
         "defaultConfiguration": { "level": level(f.severity) },
-        "properties": { "tags": ["security", f.kind.to_string()] },
+        "properties": {
+            "tags": tags,
+            "security-severity": security_severity(f.kind, strength),
+            "precision": precision(strength),
+        },
     });
-    // The rule's primary documentation: the provider's page on the credential.
-    if let Some(uri) = references.first().or(advice.and_then(|a| a.link.as_ref())) {
-        rule["helpUri"] = Value::String(uri.to_string());
+    if let Some(uri) = help_uri {
+        rule["helpUri"] = uri.into();
     }
     rule
 }
 
-fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {
+/// GitHub reads a score from 0.1 to 10 as low (under 4), medium, high (7 and over) or
+/// critical (over 9). A credential is critical when its format is a provider's own (its
+/// checksum verifying is surer still), high when only a name and a value say so (generic
+/// rules, passwords); a smell is low.
+fn security_severity(kind: Kind, strength: Option<Confidence>) -> &'static str {
+    match (kind, strength) {
+        (Kind::Smell, _) => "3.0",
+        (Kind::Secret, Some(Confidence::High)) => "9.5",
+        (Kind::Secret, Some(Confidence::Medium) | None) => "9.1",
+        (Kind::Secret, Some(Confidence::Low)) => "7.5",
+    }
+}
+
+/// How often the rule's findings are right, in the words code scanning sorts by.
+fn precision(strength: Option<Confidence>) -> &'static str {
+    match strength {
+        Some(Confidence::High) => "very-high",
+        Some(Confidence::Medium) => "high",
+        Some(Confidence::Low) | None => "medium",
+    }
+}
+
+fn result(f: &Finding, rule_index: usize, occurrence: usize, options: &Options) -> Value {
     let loc = &f.location;
+    let path = options.repo_path(f);
+    let place = location_fingerprint(options.key(), &f.rule_id, &f.secret, path, occurrence);
     let mut properties = Map::new();
+    // The secret's own id, wherever it is: the JSON report's `fingerprint`.
+    properties.insert("fingerprint".into(), Value::String(options.fingerprint(f)));
     if let Some(confidence) = f.confidence {
         properties.insert("confidence".into(), Value::String(confidence.as_str().into()));
     }
@@ -145,14 +218,14 @@ fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {
             properties.insert(key.into(), Value::String(value.clone()));
         }
     }
-    let mut result = json!({
+    json!({
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
         "level": level(f.severity),
         "message": { "text": if super::is_code_smell(f) { f.description.clone() } else { format!("{}: {}", f.description, shown_secret(f, options)) } },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": uri(&loc.path) },
+                "artifactLocation": artifact(path),
                 "region": {
                     "startLine": loc.line,
                     "startColumn": loc.column,
@@ -162,12 +235,31 @@ fn result(f: &Finding, rule_index: usize, options: &Options) -> Value {
                 },
             },
         }],
-        "partialFingerprints": { "leakguard/v2": options.fingerprint(f) },
-    });
-    if !properties.is_empty() {
-        result["properties"] = Value::Object(properties);
+        "partialFingerprints": { FINGERPRINT_KEY: place },
+        "properties": properties,
+    })
+}
+
+/// A file from the repository root, as `%SRCROOT%`-relative URI; a file outside the
+/// repository (an absolute path) as a `file:` URI of its own.
+fn artifact(path: &str) -> Value {
+    if path.starts_with('/') {
+        json!({ "uri": format!("file://{}", uri(path)) })
+    } else {
+        json!({ "uri": uri(path), "uriBaseId": SRCROOT })
     }
-    result
+}
+
+/// A folder as an absolute `file:` URI ending in `/`, as a base URI must.
+fn dir_uri(dir: &Path) -> String {
+    let mut path = dir.to_string_lossy().replace('\\', "/");
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    if !path.starts_with('/') {
+        path.insert(0, '/'); // a Windows drive: file:///C%3A/...
+    }
+    format!("file://{}", uri(&path))
 }
 
 /// A relative path as a URI reference: `/` kept, anything outside the unreserved set

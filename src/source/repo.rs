@@ -95,6 +95,22 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 }
 
 /// The git dir shared by all work trees of the repository around the current directory.
+/// The git dir of the repository whose work tree is `root` (the one a scan reports from, which
+/// may not be the one around the current folder); the current one when it has no work tree
+/// (a bare repository) or when `root` is in none.
+pub fn common_dir_for(root: &std::path::Path) -> Option<PathBuf> {
+    if let Ok(repo) = Repository::open_from_env() {
+        let canonical = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+        if repo.workdir().is_none_or(|w| canonical(w) == canonical(root)) {
+            return Some(repo.commondir().to_path_buf());
+        }
+    }
+    match Repository::discover(root) {
+        Ok(repo) => Some(repo.commondir().to_path_buf()),
+        Err(_) => common_dir(),
+    }
+}
+
 pub fn common_dir() -> Option<PathBuf> {
     let repo = Repository::open_from_env().ok()?;
     Some(repo.commondir().to_path_buf())

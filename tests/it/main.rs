@@ -27,3 +27,4 @@ mod pre_receive;
 mod lsp;
 mod realistic;
 mod smells;
+mod conventions;

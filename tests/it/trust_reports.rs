@@ -50,7 +50,9 @@ fn issue_12_fingerprints_are_keyed_stable_and_not_the_old_hash() {
     assert!(!contains(&std::fs::read(&key_file).expect("key"), &fp[0]));
 
     let sarif = repo.leakguard(&["scan", "a.cfg", "--format", "sarif"]);
-    assert_eq!(json(&sarif)["runs"][0]["results"][0]["partialFingerprints"]["leakguard/v2"], fp[0].as_str(), "SARIF carries the same id");
+    assert_eq!(json(&sarif)["runs"][0]["results"][0]["properties"]["fingerprint"], fp[0].as_str(), "SARIF carries the same id");
+    let place = json(&sarif)["runs"][0]["results"][0]["partialFingerprints"]["leakguard/v3"].clone();
+    assert!(place.as_str().is_some_and(|p| p.len() == 32 && p != fp[0]), "SARIF's partial fingerprint is keyed by place: {place}");
 
     let other = repo.command(crate::util::leakguard_bin()).args(["scan", "a.cfg", "--format", "json"]).env("LEAKGUARD_FINGERPRINT_KEY", "a-ci-secret-key-of-some-length").output().expect("run");
     let keyed = fingerprints(&other);
