@@ -85,6 +85,7 @@ fn setup_with(common: &Common, base: &Path, root: &Path, baseline: Option<Baseli
     let audit = common.audit;
     let loaded = if audit.skip_config() { None } else { crate::config::load(common.config.as_deref(), root)? };
     let rules = crate::config::build(loaded.as_ref(), false)?;
+    crate::config::require_rules(&rules, loaded.as_ref())?;
     let ignore = if audit.audit {
         GitleaksIgnore::default()
     } else {

@@ -7,8 +7,8 @@ pub mod advice;
 pub mod builtin;
 pub mod check;
 pub mod doc;
+mod spec;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -20,31 +20,9 @@ use regex_automata::nfa::thompson;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{meta, Input};
-use serde::Deserialize;
 
-/// What a rule flags: a credential, or a risky code pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Secret,
-    Smell,
-}
-
-/// Where a secret word must sit in a matched name (`RuleSpec::name_words`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum NameWords {
-    Last,
-    Anywhere,
-}
-
-/// Whether a finding stops the commit or is only reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Block,
-    Warn,
-}
+pub use spec::{Kind, NameWords, RuleSpec, Severity, Text};
+use spec::RuleFile;
 
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,101 +40,6 @@ impl fmt::Display for Severity {
             Severity::Warn => "warn",
         })
     }
-}
-
-/// Text a rule holds: borrowed from the binary for built-in rules (no copy at start-up), owned
-/// for rules read from a file.
-pub type Text = Cow<'static, str>;
-
-/// One rule as written in a pattern file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: Text,
-    pub description: Text,
-    #[serde(default = "default_kind")]
-    pub kind: Kind,
-    #[serde(default = "default_severity")]
-    pub severity: Severity,
-    pub keywords: Cow<'static, [Text]>,
-    /// Empty only for a file rule.
-    #[serde(default)]
-    pub regex: Text,
-    #[serde(default)]
-    pub entropy: Option<f64>,
-    #[serde(default)]
-    pub multiline: bool,
-    /// For a multi-line rule, how many lines from its keyword's line the match may span
-    /// (default: 16 KiB, for PEM blocks). Keeps a rule woken by a common word cheap.
-    #[serde(default)]
-    pub span_lines: Option<u32>,
-    /// The secret is a password: a person's choice, judged by the password checks (any value
-    /// of six or more characters that is not a stand-in or a reference), not by entropy.
-    #[serde(default)]
-    pub password: bool,
-    /// The secret is base64 of `user:password` (HTTP Basic, a Docker or npm `auth`): it must
-    /// decode to one, and its password must pass the password checks.
-    #[serde(default)]
-    pub basic_auth: bool,
-    /// The secret must mix at least this many of lower case, upper case, digits and other
-    /// characters: for a rule whose context is weak (`("mysql_native_password", "latin1")`).
-    pub min_classes: Option<u8>,
-    /// The rule takes any value assigned to a name (`snowflake_password = …`) rather than a
-    /// provider's own format: its values get the generic checks, and its findings low
-    /// confidence. Implied by a `generic-` id.
-    #[serde(default)]
-    pub generic: bool,
-    /// Where the `name` group must hold a secret word (`password`, `token`, `api_key`, ...):
-    /// `last` (then at most two suffixes such as `_key` or `B64`) or `anywhere`. The words live
-    /// in the engine, not in each generic rule's regex: parsing a case-blind word list was most
-    /// of what compiling those regexes cost a commit.
-    #[serde(default)]
-    pub name_words: Option<NameWords>,
-    /// A file rule: fires once on a file whose path matches `path` (and whose size reaches
-    /// `min_size`), whatever it holds, binary or not. It has no regex and no keywords.
-    #[serde(default)]
-    pub file: bool,
-    #[serde(default)]
-    pub min_size: Option<u64>,
-    /// A regex on the chunk's path: the rule applies only to files it matches. A rule with a
-    /// path and no keywords runs on every line of those files.
-    #[serde(default)]
-    pub path: Option<Text>,
-    /// A checksum the secret carries (`github-crc32`), verified by the engine.
-    #[serde(default)]
-    pub checksum: Option<Text>,
-    /// Whose credential this is (an id of `patterns/providers.toml`): where its format is
-    /// documented, where to revoke it, what to check afterwards.
-    #[serde(default)]
-    pub provider: Option<Text>,
-    /// Documentation of the credential's format, ahead of the provider's own.
-    #[serde(default)]
-    pub references: Cow<'static, [Text]>,
-    /// What to do once it leaked, in place of the provider's steps (a smell's fix).
-    #[serde(default)]
-    pub remediation: Option<Text>,
-    /// Groups (`cloud`, `ci`, `payments`, ...), in place of the provider's.
-    #[serde(default)]
-    pub categories: Cow<'static, [Text]>,
-    #[serde(default)]
-    pub examples: Vec<String>,
-    #[serde(default)]
-    pub negative_examples: Vec<String>,
-}
-
-fn default_kind() -> Kind {
-    Kind::Secret
-}
-
-fn default_severity() -> Severity {
-    Severity::Block
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFile {
-    #[serde(default)]
-    rules: Vec<RuleSpec>,
 }
 
 /// A rule ready for the engine: its spec plus the regex, compiled on first use.
@@ -442,28 +325,24 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules built into the binary, with their examples (for `rules test` and `show`).
+    /// The rules built into the binary, validated (for `rules test` and `show`, and tests).
     pub fn builtin() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
         for file in builtin::FILES {
-            let parsed: RuleFile = serde_json::from_str(file.full)
-                .map_err(|e| RuleError::Parse { origin: file.origin.to_string(), msg: format!(" {e}") })?;
-            for spec in parsed.rules {
-                set.add(Rule::new(spec, file.origin))?;
+            for spec in file.rules {
+                set.add(Rule::new(spec.clone(), file.origin))?;
             }
         }
         Ok(set)
     }
 
-    /// The rules built into the binary without their examples: what a scan needs. Their ids
-    /// are known to be distinct (`builtin` checks, and the tests load it), so this skips the
-    /// check, which is quadratic.
-    /// Not validated again here: `builtin()` validates the same rules, and the test suite and
-    /// `rules test` in CI load it.
+    /// The rules built into the binary, as a scan needs them: borrowed from the binary, not
+    /// validated again (`builtin` validates the same records, and the test suite and `rules
+    /// test` in CI load it; the check of distinct ids is quadratic).
     pub fn builtin_for_scan() -> RuleSet {
-        let mut rules = Vec::with_capacity(builtin::FILES.iter().map(|f| f.lean.len()).sum());
+        let mut rules = Vec::with_capacity(builtin::FILES.iter().map(|f| f.rules.len()).sum());
         for file in builtin::FILES {
-            rules.extend(file.lean.iter().map(|lean| Rule::new(lean.spec(), file.origin)));
+            rules.extend(file.rules.iter().map(|spec| Rule::new(spec.clone(), file.origin)));
         }
         let index = rules.iter().enumerate().map(|(i, r)| (r.spec.id.clone(), i)).collect();
         RuleSet { rules, index }
