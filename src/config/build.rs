@@ -177,3 +177,19 @@ fn one_line(message: &str) -> String {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    /// A custom rule is compiled while the config loads (to prove its examples); a folder or
+    /// history scan still gets its bulk build, with the lazy DFA (issue 13, item 8).
+    #[test]
+    fn issue_13_custom_rules_get_the_bulk_regex() {
+        let text = "[[rules.custom]]\nid = \"acme-token\"\ndescription = \"ACME token\"\nkeywords = [\"acme_\"]\n\
+                    regex = '''\\b(?P<secret>acme_[A-Za-z0-9]{16})\\b'''\nexamples = [\"k = acme_Q8wE3rT5yU7iO9pA\"]\n";
+        let loaded = crate::config::parse(std::path::Path::new(".leakguard.toml"), text.to_string()).expect("the config parses");
+        let rules = super::build(Some(&loaded), false).expect("the rules build");
+        let rule = rules.get("acme-token").expect("the custom rule");
+        assert!(rule.is_compiled(), "compiled while loading");
+        assert!(rule.regex_for(true).expect("compiles").is_bulk());
+        assert!(!rule.regex_for(false).expect("compiles").is_bulk());
+    }
+}

@@ -48,13 +48,17 @@ pub struct Rule {
     pub spec: RuleSpec,
     /// Where the rule came from, for messages (`patterns/github.toml`).
     pub origin: String,
+    /// The regex for a commit's few lines, and the one for bulk scans: each built on first
+    /// use, so a rule compiled while loading (a custom rule proving its examples) still gets
+    /// the bulk build when a folder or a history asks for it.
     regex: OnceLock<Result<RuleRegex, String>>,
+    bulk_regex: OnceLock<Result<RuleRegex, String>>,
     path: OnceLock<Result<Option<regex::Regex>, String>>,
 }
 
 impl Rule {
     pub fn new(spec: RuleSpec, origin: impl Into<String>) -> Rule {
-        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new() }
+        Rule { spec, origin: origin.into(), regex: OnceLock::new(), bulk_regex: OnceLock::new(), path: OnceLock::new() }
     }
 
     pub fn id(&self) -> &str {
@@ -72,7 +76,7 @@ impl Rule {
         self.spec.generic || self.spec.id.starts_with("generic-")
     }
 
-    /// Whether the regex has been compiled yet (it is, on first use only).
+    /// Whether the commit build of the regex has been compiled yet (on first use only).
     pub fn is_compiled(&self) -> bool {
         self.regex.get().is_some()
     }
@@ -82,11 +86,11 @@ impl Rule {
         self.regex_for(false)
     }
 
-    /// The compiled regex; `bulk` (on the first call only) adds a lazy DFA, which costs more to
+    /// The compiled regex; `bulk` asks for the build with a lazy DFA, which costs more to
     /// build and searches the many lines of a history or folder scan far faster.
     pub fn regex_for(&self, bulk: bool) -> Result<&RuleRegex, RuleError> {
-        self.regex
-            .get_or_init(|| RuleRegex::new(&self.spec.regex, bulk))
+        let cell = if bulk { &self.bulk_regex } else { &self.regex };
+        cell.get_or_init(|| RuleRegex::new(&self.spec.regex, bulk))
             .as_ref()
             .map_err(|msg| RuleError::Regex { id: self.spec.id.to_string(), msg: msg.clone() })
     }
@@ -162,6 +166,11 @@ impl RuleRegex {
         let backtrack = BoundedBacktracker::new_from_nfa(nfa.clone()).map_err(|e| e.to_string())?;
         let pikevm = PikeVM::new_from_nfa(nfa).map_err(|e| e.to_string())?;
         Ok(RuleRegex { inner: Inner::Quick(Box::new(QuickRegex { backtrack, pikevm, caches: Mutex::new(None) })) })
+    }
+
+    /// Whether this is the bulk build (a lazy DFA).
+    pub fn is_bulk(&self) -> bool {
+        matches!(self.inner, Inner::Meta(_))
     }
 
     pub fn is_match(&self, haystack: &[u8]) -> bool {

@@ -19,3 +19,27 @@ fn issue_13_an_empty_rule_set_is_an_error_not_a_clean_pass() {
         assert!(stdout(&out).is_empty(), "{args:?}: nothing reported as scanned");
     }
 }
+
+/// A custom rule of `.leakguard.toml` finds its secret in a folder scan and in history (the
+/// bulk paths, which build their own regexes: issue 13, item 8).
+#[test]
+fn issue_13_custom_rules_scan_folders_and_history() {
+    let repo = TestRepo::new();
+    let config = "[[rules.custom]]\nid = \"acme-token\"\ndescription = \"ACME token\"\nkeywords = [\"acme_\"]\n\
+                  regex = '''\\b(?P<secret>acme_[A-Za-z0-9]{16})\\b'''\nexamples = [\"k = acme_Q8wE3rT5yU7iO9pA\"]\n\
+                  negative_examples = [\"k = acme_short\"]\n";
+    let leak = "ACME = acme_Zt5Lw2Qp8Rn4Vx7K\n";
+    repo.commit_files(&[(".leakguard.toml", config), ("src/deep/settings.txt", leak)], "add");
+    for args in [&["scan", "src", "--format", "json"][..], &["history", "--format", "json"]] {
+        let out = repo.leakguard(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}:\n{}", text(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+        let found: Vec<(String, u64)> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| (f["rule_id"].as_str().unwrap_or_default().to_string(), f["line"].as_u64().unwrap_or_default()))
+            .collect();
+        assert_eq!(found, [("acme-token".to_string(), 1)], "{args:?}");
+    }
+}
