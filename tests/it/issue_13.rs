@@ -43,3 +43,32 @@ fn issue_13_custom_rules_scan_folders_and_history() {
         assert_eq!(found, [("acme-token".to_string(), 1)], "{args:?}");
     }
 }
+
+/// A line of 1,500 bytes: a secret at its start, `leakguard:allow` at its end. Filters read
+/// the whole line, not the part a report shows (issue 13, item 3), in `staged` and `scan`;
+/// reports still show the line cut around the secret, and masked.
+#[test]
+fn issue_13_an_allow_comment_far_along_a_long_line_counts() {
+    let repo = TestRepo::new();
+    let filler = "x".repeat(1400);
+    let allowed = format!("TOKEN = \"{}\" # {filler} leakguard:allow\n", github_token());
+    assert!(allowed.len() > 1450, "{}", allowed.len());
+    repo.write("long.py", &allowed);
+    repo.git(&["add", "long.py"]);
+    for args in [&["staged", "--format", "json"][..], &["scan", "long.py", "--format", "json"], &["scan", ".", "--format", "json"]] {
+        let out = repo.leakguard(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}:\n{}", text(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+        assert_eq!(report["summary"]["suppressed"]["inline_allow"], 1, "{args:?}:\n{report:#}");
+    }
+    // Without the comment the same line blocks, and the report shows 200 bytes around it.
+    repo.write("long.py", format!("TOKEN = \"{}\" # {filler}\n", github_token()));
+    repo.git(&["add", "long.py"]);
+    for args in [&["staged", "--format", "json"][..], &["scan", "long.py", "--format", "json"]] {
+        let out = repo.leakguard(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}:\n{}", text(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+        let shown = report["findings"][0]["line_text"].as_str().expect("line_text");
+        assert!(shown.starts_with("TOKEN = \"ghp_******\" # xxx") && shown.len() < 250, "{shown}");
+    }
+}
