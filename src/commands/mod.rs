@@ -66,10 +66,10 @@ struct Setup {
 }
 
 /// Where the config, baseline and `.gitleaksignore` live: the repository root, or the current
-/// folder outside a repository.
+/// folder outside a repository. A repository that cannot be opened is an error.
 fn root() -> Result<PathBuf> {
     let cwd = std::env::current_dir().context("cannot tell the current folder")?;
-    let root = crate::source::repo::work_tree().unwrap_or_else(|| cwd.clone());
+    let root = crate::source::repo::find_work_tree(None)?.unwrap_or_else(|| cwd.clone());
     Ok(std::fs::canonicalize(&root).unwrap_or(root))
 }
 
