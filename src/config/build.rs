@@ -143,10 +143,10 @@ fn regex_message(e: &crate::rules::RuleError) -> String {
 
 fn apply(rule: &mut Rule, tuning: &super::Override) {
     if let Some(severity) = tuning.severity {
-        rule.spec.severity = severity;
+        rule.spec.to_mut().severity = severity;
     }
     if let Some(entropy) = tuning.entropy {
-        rule.spec.entropy = Some(entropy);
+        rule.spec.to_mut().entropy = Some(entropy);
     }
 }
 

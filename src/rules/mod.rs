@@ -9,6 +9,7 @@ pub mod check;
 pub mod doc;
 mod spec;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -45,7 +46,9 @@ impl fmt::Display for Severity {
 /// A rule ready for the engine: its spec plus the regex, compiled on first use.
 #[derive(Debug)]
 pub struct Rule {
-    pub spec: RuleSpec,
+    /// Borrowed from the binary for a built-in rule (nothing copied at start-up); owned once a
+    /// config tunes it, and for custom rules.
+    pub spec: Cow<'static, RuleSpec>,
     /// Where the rule came from, for messages (`patterns/github.toml`).
     pub origin: String,
     /// The regex for a commit's few lines, and the one for bulk scans: each built on first
@@ -58,6 +61,15 @@ pub struct Rule {
 
 impl Rule {
     pub fn new(spec: RuleSpec, origin: impl Into<String>) -> Rule {
+        Rule::from_spec(Cow::Owned(spec), origin)
+    }
+
+    /// A built-in rule: its spec stays in the binary.
+    pub fn builtin(spec: &'static RuleSpec, origin: &'static str) -> Rule {
+        Rule::from_spec(Cow::Borrowed(spec), origin)
+    }
+
+    fn from_spec(spec: Cow<'static, RuleSpec>, origin: impl Into<String>) -> Rule {
         Rule { spec, origin: origin.into(), regex: OnceLock::new(), bulk_regex: OnceLock::new(), path: OnceLock::new() }
     }
 
@@ -339,7 +351,7 @@ impl RuleSet {
         let mut set = RuleSet::default();
         for file in builtin::FILES {
             for spec in file.rules {
-                set.add(Rule::new(spec.clone(), file.origin))?;
+                set.add(Rule::builtin(spec, file.origin))?;
             }
         }
         Ok(set)
@@ -351,7 +363,7 @@ impl RuleSet {
     pub fn builtin_for_scan() -> RuleSet {
         let mut rules = Vec::with_capacity(builtin::FILES.iter().map(|f| f.rules.len()).sum());
         for file in builtin::FILES {
-            rules.extend(file.rules.iter().map(|spec| Rule::new(spec.clone(), file.origin)));
+            rules.extend(file.rules.iter().map(|spec| Rule::builtin(spec, file.origin)));
         }
         let index = rules.iter().enumerate().map(|(i, r)| (r.spec.id.clone(), i)).collect();
         RuleSet { rules, index }
