@@ -1,63 +1,52 @@
-//! Embeds every `patterns/*.toml` in the binary, so it runs with no files beside it and a new
-//! pattern file cannot be forgotten. Each file is parsed here, once, and embedded twice: whole
-//! as JSON (for `rules test` and `rules show`, which check the schema strictly), and as Rust
-//! constants without the examples (for scans). A commit hook then pays neither for parsing
-//! (TOML or JSON: 2 M instructions for the catalogue) nor for examples it never reads.
+//! Embeds the rule catalogue (`patterns/*.toml`) in the binary, once: each file is parsed here
+//! into the spec types the library uses (`src/rules/spec.rs`, included below), strictly, and
+//! written out as `&'static` Rust records. A scan then pays for no parsing, and its rules'
+//! text is borrowed from the binary. A missing or empty `patterns/`, or a rule file with an
+//! unknown key, fails the build: a binary without rules would report every scan clean.
 
 use std::{env, fs, path::Path};
+
+#[allow(dead_code)]
+#[path = "src/rules/spec.rs"]
+mod spec;
 
 fn main() {
     commit();
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("patterns");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut names: Vec<String> = match fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .map(|e| e.expect("readable patterns/ entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".toml") && n != PROVIDERS)
-            .collect(),
-        // git keeps no empty folder: a checkout without pattern files builds an empty catalogue.
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    let out_dir = Path::new(&env::var("OUT_DIR").expect("cargo sets it")).to_path_buf();
-    let mut index = String::from("pub static FILES: &[BuiltinFile] = &[\n");
-    for name in &names {
-        let path = dir.join(name);
-        println!("cargo:rerun-if-changed={}", path.display());
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("patterns/{name}: {e}"));
-        let full = serde_json::to_string(&value).expect("TOML values convert to JSON");
-        let stem = name.trim_end_matches(".toml");
-        fs::write(out_dir.join(format!("{stem}.full.json")), full).expect("OUT_DIR is writable");
-        index.push_str(&format!(
-            "    BuiltinFile {{ origin: \"patterns/{name}\", full: include_str!(concat!(env!(\"OUT_DIR\"), \"/{stem}.full.json\")), lean: &[\n"
-        ));
-        for rule in value.get("rules").and_then(toml::Value::as_array).into_iter().flatten() {
-            index.push_str(&lean_rule(rule));
+    println!("cargo:rerun-if-changed=src/rules/spec.rs");
+    let catalogue = spec::read_catalogue(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = String::from("pub static FILES: &[BuiltinFile] = &[\n");
+    for (name, file) in &catalogue {
+        println!("cargo:rerun-if-changed={}", dir.join(name).display());
+        out.push_str(&format!("    BuiltinFile {{ origin: \"patterns/{name}\", rules: &[\n"));
+        for rule in &file.rules {
+            out.push_str("        ");
+            serde::Serialize::serialize(rule, &mut Literal(&mut out)).unwrap_or_else(|e| panic!("patterns/{name}: rule `{}`: {e}", rule.id));
+            out.push_str(",\n");
         }
-        index.push_str("    ] },\n");
+        out.push_str("    ] },\n");
     }
-    index.push_str("];\n");
-    index.push_str(&providers(&dir));
-    fs::write(out_dir.join("builtin_rules.rs"), index).expect("OUT_DIR is writable");
+    out.push_str("];\n");
+    out.push_str(&providers(&dir));
+    let out_dir = Path::new(&env::var("OUT_DIR").expect("cargo sets it")).to_path_buf();
+    fs::write(out_dir.join("builtin_rules.rs"), out).expect("OUT_DIR is writable");
 }
-
-/// Not a rule file: what each provider's credentials need once leaked (see `rules::advice`).
-const PROVIDERS: &str = "providers.toml";
 
 /// `patterns/providers.toml` as a `PROVIDERS` constant (empty when the file is absent). Its keys
 /// are checked here: a typo would otherwise drop a provider's advice without a word.
 fn providers(dir: &Path) -> String {
-    let path = dir.join(PROVIDERS);
+    let name = spec::PROVIDERS_FILE;
+    let path = dir.join(name);
     println!("cargo:rerun-if-changed={}", path.display());
     let mut out = String::from("pub static PROVIDERS: &[Provider] = &[\n");
     let text = fs::read_to_string(&path).unwrap_or_default();
-    let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("patterns/{PROVIDERS}: {e}"));
+    let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("patterns/{name}: {e}"));
     for p in value.get("providers").and_then(toml::Value::as_array).into_iter().flatten() {
-        let table = p.as_table().unwrap_or_else(|| panic!("patterns/{PROVIDERS}: a provider is a table"));
+        let table = p.as_table().unwrap_or_else(|| panic!("patterns/{name}: a provider is a table"));
         for key in table.keys() {
             let known = ["id", "name", "categories", "references", "revoke", "steps", "audit"];
-            assert!(known.contains(&key.as_str()), "patterns/{PROVIDERS}: unknown key `{key}` (known: {})", known.join(", "));
+            assert!(known.contains(&key.as_str()), "patterns/{name}: unknown key `{key}` (known: {})", known.join(", "));
         }
         let text = |key: &str| format!("{:?}", p.get(key).and_then(toml::Value::as_str).unwrap_or_default());
         let list = |key: &str| {
@@ -80,59 +69,177 @@ fn providers(dir: &Path) -> String {
     out
 }
 
-/// One rule as a `LeanRule` literal. Fields it does not know are left to the strict JSON
-/// path, which `rules test` (run in CI) reads.
-fn lean_rule(rule: &toml::Value) -> String {
-    let text = |key: &str| rule.get(key).and_then(toml::Value::as_str).map(|s| format!("{s:?}"));
-    let some = |v: Option<String>| v.map_or("None".to_string(), |v| format!("Some({v})"));
-    let keywords: Vec<String> = rule
-        .get("keywords")
-        .and_then(toml::Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|k| k.as_str().map(|k| format!("Cow::Borrowed({k:?})")))
-        .collect();
-    let entropy = rule.get("entropy").and_then(|e| e.as_float().or_else(|| e.as_integer().map(|i| i as f64)));
-    let variant = |key: &str, default: &str| {
-        let v = rule.get(key).and_then(toml::Value::as_str).unwrap_or(default);
-        let mut c = v.chars();
-        c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
-    };
-    let borrowed_list = |key: &str| -> String {
-        let items: Vec<String> = rule
-            .get(key)
-            .and_then(toml::Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(|v| format!("Cow::Borrowed({v:?})")))
-            .collect();
-        items.join(", ")
-    };
-    format!(
-        "        LeanRule {{ id: {}, description: {}, kind: Kind::{}, severity: Severity::{}, keywords: &[{}], regex: {}, entropy: {}, multiline: {}, span_lines: {}, password: {}, basic_auth: {}, min_classes: {}, generic: {}, name_words: {}, file: {}, min_size: {}, path: {}, checksum: {}, provider: {}, references: &[{}], remediation: {}, categories: &[{}] }},\n",
-        text("id").unwrap_or_default(),
-        text("description").unwrap_or_default(),
-        variant("kind", "secret"),
-        variant("severity", "block"),
-        keywords.join(", "),
-        text("regex").unwrap_or_else(|| "\"\"".to_string()),
-        some(entropy.map(|e| format!("{e:?}"))),
-        rule.get("multiline").and_then(toml::Value::as_bool).unwrap_or(false),
-        some(rule.get("span_lines").and_then(toml::Value::as_integer).map(|n| format!("{n}"))),
-        rule.get("password").and_then(toml::Value::as_bool).unwrap_or(false),
-        rule.get("basic_auth").and_then(toml::Value::as_bool).unwrap_or(false),
-        some(rule.get("min_classes").and_then(toml::Value::as_integer).map(|n| format!("{n}"))),
-        rule.get("generic").and_then(toml::Value::as_bool).unwrap_or(false),
-        some(rule.get("name_words").map(|_| format!("NameWords::{}", variant("name_words", "")))),
-        rule.get("file").and_then(toml::Value::as_bool).unwrap_or(false),
-        some(rule.get("min_size").and_then(toml::Value::as_integer).map(|n| format!("{n}"))),
-        some(text("path")),
-        some(text("checksum")),
-        some(text("provider")),
-        borrowed_list("references"),
-        some(text("remediation")),
-        borrowed_list("categories"),
-    )
+/// Writes a value of the spec types as a Rust expression: text as `Cow::Borrowed("..")`, lists
+/// as `Cow::Borrowed(&[..])`, structs and unit variants by name. Any other shape is refused, so
+/// a field of a new kind of type fails the build rather than the run.
+struct Literal<'a>(&'a mut String);
+
+#[derive(Debug)]
+struct Unsupported(String);
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write {} as a Rust literal", self.0)
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl serde::ser::Error for Unsupported {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Unsupported(msg.to_string())
+    }
+}
+
+type Done = Result<(), Unsupported>;
+type Refused = serde::ser::Impossible<(), Unsupported>;
+
+impl<'a, 'b> serde::Serializer for &'b mut Literal<'a> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Self;
+    type SerializeStruct = Self;
+    type SerializeTuple = Refused;
+    type SerializeTupleStruct = Refused;
+    type SerializeTupleVariant = Refused;
+    type SerializeMap = Refused;
+    type SerializeStructVariant = Refused;
+
+    fn serialize_bool(self, v: bool) -> Done {
+        self.0.push_str(&v.to_string());
+        Ok(())
+    }
+    fn serialize_i64(self, v: i64) -> Done {
+        self.0.push_str(&v.to_string());
+        Ok(())
+    }
+    fn serialize_u64(self, v: u64) -> Done {
+        self.0.push_str(&v.to_string());
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Done {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Done {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Done {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_u8(self, v: u8) -> Done {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Done {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Done {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Done {
+        if !v.is_finite() {
+            return Err(Unsupported(format!("the number {v}")));
+        }
+        // Debug keeps a `.0`, so the literal stays a float.
+        self.0.push_str(&format!("{v:?}"));
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Done {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_char(self, v: char) -> Done {
+        self.0.push_str(&format!("{v:?}"));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Done {
+        // Debug escapes quotes, backslashes and control characters as Rust does.
+        self.0.push_str(&format!("Cow::Borrowed({v:?})"));
+        Ok(())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Done {
+        Err(Unsupported("bytes".into()))
+    }
+    fn serialize_none(self) -> Done {
+        self.0.push_str("None");
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + serde::Serialize>(self, value: &T) -> Done {
+        self.0.push_str("Some(");
+        value.serialize(&mut *self)?;
+        self.0.push(')');
+        Ok(())
+    }
+    fn serialize_unit(self) -> Done {
+        Err(Unsupported("a unit".into()))
+    }
+    fn serialize_unit_struct(self, name: &'static str) -> Done {
+        Err(Unsupported(format!("the unit struct {name}")))
+    }
+    fn serialize_unit_variant(self, name: &'static str, _: u32, variant: &'static str) -> Done {
+        // Variants are written in lower case (`secret`); the Rust name is capitalised.
+        let mut chars = variant.chars();
+        let first = chars.next().map(|c| c.to_ascii_uppercase().to_string()).unwrap_or_default();
+        self.0.push_str(&format!("{name}::{first}{}", chars.as_str()));
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: ?Sized + serde::Serialize>(self, name: &'static str, _: &T) -> Done {
+        Err(Unsupported(format!("the newtype {name}")))
+    }
+    fn serialize_newtype_variant<T: ?Sized + serde::Serialize>(self, name: &'static str, _: u32, _: &'static str, _: &T) -> Done {
+        Err(Unsupported(format!("a variant of {name}")))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Unsupported> {
+        self.0.push_str("Cow::Borrowed(&[");
+        Ok(self)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Refused, Unsupported> {
+        Err(Unsupported("a tuple".into()))
+    }
+    fn serialize_tuple_struct(self, name: &'static str, _: usize) -> Result<Refused, Unsupported> {
+        Err(Unsupported(format!("the tuple struct {name}")))
+    }
+    fn serialize_tuple_variant(self, name: &'static str, _: u32, _: &'static str, _: usize) -> Result<Refused, Unsupported> {
+        Err(Unsupported(format!("a variant of {name}")))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Refused, Unsupported> {
+        Err(Unsupported("a map".into()))
+    }
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Self, Unsupported> {
+        self.0.push_str(&format!("{name} {{ "));
+        Ok(self)
+    }
+    fn serialize_struct_variant(self, name: &'static str, _: u32, _: &'static str, _: usize) -> Result<Refused, Unsupported> {
+        Err(Unsupported(format!("a variant of {name}")))
+    }
+}
+
+impl<'a, 'b> serde::ser::SerializeSeq for &'b mut Literal<'a> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_element<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Done {
+        value.serialize(&mut **self)?;
+        self.0.push_str(", ");
+        Ok(())
+    }
+    fn end(self) -> Done {
+        self.0.push_str("])");
+        Ok(())
+    }
+}
+
+impl<'a, 'b> serde::ser::SerializeStruct for &'b mut Literal<'a> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_field<T: ?Sized + serde::Serialize>(&mut self, key: &'static str, value: &T) -> Done {
+        self.0.push_str(key);
+        self.0.push_str(": ");
+        value.serialize(&mut **self)?;
+        self.0.push_str(", ");
+        Ok(())
+    }
+    fn end(self) -> Done {
+        self.0.push('}');
+        Ok(())
+    }
 }
 
 /// `LEAKGUARD_COMMIT`: the short commit the binary is built from (for `--version`), or

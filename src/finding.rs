@@ -1,6 +1,7 @@
 //! Matches (what the engine saw) and findings (what survives the filters and gets reported).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -31,13 +32,15 @@ pub struct Finding {
     pub secret: String,
     /// The rule's whole match (the secret and its context), for allowlists on the match.
     pub match_text: String,
-    /// The line holding the start of the secret (trimmed when very long).
-    pub line_text: String,
+    /// The whole line holding the start of the secret, as in the file: filters read it (an
+    /// allow comment anywhere on a long line counts). Reports show it cut around the secret
+    /// (`render_line`). The findings of one line share it.
+    pub line_text: Arc<str>,
     /// The line before it (cut when very long; empty on the first line), for comments that
     /// allow the next line (`pragma: allowlist nextline secret`).
     pub line_above: String,
-    /// Byte ranges in `line_text` of every secret found on that line, this one included, so a
-    /// redacted line never shows a neighbour's secret.
+    /// Byte ranges in `line_text` of the secrets found near this one (all those a rendered line
+    /// can show), this one included, in order, so a redacted line never shows a neighbour's.
     pub masks: Vec<(usize, usize)>,
     /// The entry of `masks` that is this finding's own secret.
     pub own_mask: (usize, usize),
@@ -104,32 +107,57 @@ impl Finding {
         fingerprint(key, &self.rule_id, &self.secret)
     }
 
-    /// The line as a report shows it (every secret on it masked when `redact`), and the byte
-    /// range of this finding's secret in that text.
+    /// The line as a report shows it (cut around the secret when longer than
+    /// `MAX_LINE_TEXT`, every secret it shows masked when `redact`), and the byte range of this
+    /// finding's secret in that text.
     pub fn render_line(&self, redact_secrets: bool) -> (String, Range<usize>) {
-        let mut out = String::with_capacity(self.line_text.len());
+        let line = &*self.line_text;
+        let shown = shown_part(line, self.own_mask);
+        let mut out = String::with_capacity(shown.len());
         let mut own = 0..0;
-        let mut at = 0;
-        for &(start, end) in &self.masks {
-            if start < at {
+        let mut at = shown.start;
+        for &mask in &self.masks {
+            let (start, end) = (mask.0.max(shown.start), mask.1.min(shown.end));
+            if start < at || start >= end {
                 continue;
             }
-            out.push_str(&self.line_text[at..start]);
+            out.push_str(&line[at..start]);
             let begin = out.len();
-            let text = &self.line_text[start..end];
+            let text = &line[start..end];
             if redact_secrets {
                 out.push_str(&redact(text));
             } else {
                 out.push_str(text);
             }
-            if (start, end) == self.own_mask {
+            if mask == self.own_mask {
                 own = begin..out.len();
             }
             at = end;
         }
-        out.push_str(&self.line_text[at..]);
+        out.push_str(&line[at..shown.end]);
         (out, own)
     }
+}
+
+/// Lines longer than this are shown cut around the secret, with this much context each side.
+pub const MAX_LINE_TEXT: usize = 1000;
+pub const LINE_CONTEXT: usize = 200;
+
+/// The part of `line` a report shows: all of it, or the secret at `own` with `LINE_CONTEXT`
+/// bytes each side, cut on character boundaries.
+pub fn shown_part(line: &str, own: (usize, usize)) -> Range<usize> {
+    if line.len() <= MAX_LINE_TEXT {
+        return 0..line.len();
+    }
+    let floor = |mut i: usize| {
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(own.0.saturating_sub(LINE_CONTEXT).min(line.len()));
+    let end = floor((own.1 + LINE_CONTEXT).min(line.len())).max(own.1.min(line.len())).max(start);
+    start..end
 }
 
 /// The key of report fingerprints. It stays with the repository (or the CI secret store), never

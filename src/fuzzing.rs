@@ -151,15 +151,17 @@ pub fn check_finding(finding: &Finding, chunk: &Chunk<'_>) -> Result<(), String>
     if own.end > redacted.len() || !redacted.is_char_boundary(own.start) || !redacted.is_char_boundary(own.end) {
         return Err(format!("own range {own:?} does not fit the rendered line {redacted:?}"));
     }
-    // Masks do not overlap, so the unredacted rendering is the line text itself.
+    // Masks do not overlap, so the unredacted rendering is the line text itself (the part of
+    // it around the secret, for a long line).
     let (clear, _) = finding.render_line(false);
-    if clear != finding.line_text {
+    let part = crate::finding::shown_part(&finding.line_text, finding.own_mask);
+    if clear != finding.line_text[part] {
         return Err(format!("the clear rendering {clear:?} is not the line text"));
     }
     let line = &bytes[lines.0[loc.line as usize - 1].clone()];
     if let Ok(line) = std::str::from_utf8(line) {
-        if finding.decoded_from.is_none() && !line.contains(finding.line_text.as_str()) {
-            return Err(format!("line text {:?} is not part of line {}", finding.line_text, loc.line));
+        if finding.decoded_from.is_none() && line.strip_suffix('\r').unwrap_or(line) != &*finding.line_text {
+            return Err(format!("line text {:?} is not line {}", finding.line_text, loc.line));
         }
     }
     let fingerprint = finding.fingerprint(&FingerprintKey::new(*b"fuzz"));

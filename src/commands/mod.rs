@@ -74,24 +74,11 @@ struct Setup {
 }
 
 /// Where the config, baseline and `.gitleaksignore` live: the repository root, or the current
-/// folder outside a repository.
+/// folder outside a repository. A repository that cannot be opened is an error.
 fn root() -> Result<PathBuf> {
     let cwd = std::env::current_dir().context("cannot tell the current folder")?;
-    let root = crate::source::repo::work_tree().unwrap_or_else(|| cwd.clone());
+    let root = crate::source::repo::find_work_tree(None)?.unwrap_or_else(|| cwd.clone());
     Ok(std::fs::canonicalize(&root).unwrap_or(root))
-}
-
-/// The root for `scan PATH...`: the repository holding the first path named (so
-/// `cd /tmp && leakguard scan /repo/config` reads /repo's config and reports paths from /repo),
-/// else the one around the current folder.
-fn root_of(paths: &[PathBuf]) -> Result<PathBuf> {
-    let named = paths.iter().find(|p| p.as_os_str() != "-" && p.exists());
-    let dir = named.map(|p| if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() });
-    let found = dir.map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d }).and_then(|d| crate::source::repo::work_tree_of(&d));
-    match found {
-        Some(root) => Ok(std::fs::canonicalize(&root).unwrap_or(root)),
-        None => root(),
-    }
 }
 
 /// Loads config, rules, baseline and ignores. Report paths are relative to `base`.
@@ -106,6 +93,7 @@ fn setup_with(common: &Common, base: &Path, root: &Path, baseline: Option<Baseli
     let audit = common.audit;
     let loaded = if audit.skip_config() { None } else { crate::config::load(common.config.as_deref(), root)? };
     let rules = crate::config::build(loaded.as_ref(), false)?;
+    crate::config::require_rules(&rules, loaded.as_ref())?;
     let ignore = if audit.audit {
         GitleaksIgnore::default()
     } else {

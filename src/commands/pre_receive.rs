@@ -189,6 +189,7 @@ fn setup(job: &Job, tip: &str, short: &str, notes: &mut Vec<u8>) -> Result<(Rule
         }
     }
     let rules = config::build(Some(&merged), false)?;
+    config::require_rules(&rules, Some(&merged))?;
     let baseline = baseline(job, tip, short)?;
     let effect = config::effect(job.server_config.as_ref().map(|_| &merged));
     let policy = Policy { rules_disabled: effect.rules_disabled, rules_tuned: effect.rules_tuned, turned_off: common.audit.turned_off() };

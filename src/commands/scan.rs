@@ -1,10 +1,10 @@
 //! `leakguard scan [PATH...]`: files and folders on disk, or stdin (`-`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use crate::chunk::Provenance;
 use crate::cli::Common;
@@ -27,12 +27,12 @@ pub(super) struct Tally {
 
 pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
-    let setup = super::setup(common, &cwd, &super::root_of(paths)?)?;
+    let (stdin, on_disk): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.as_os_str() == "-");
+    let setup = super::setup(common, &cwd, &root_of(&on_disk, !stdin.is_empty())?)?;
     let engine = Engine::for_bulk(&setup.rules);
     let tally = Mutex::new(Tally::default());
     let visit = |event: Event<'static>| record(&engine, event, &tally);
 
-    let (stdin, on_disk): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.as_os_str() == "-");
     if !stdin.is_empty() {
         visit(files::read_stdin());
     }
@@ -58,6 +58,47 @@ pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Wr
     tally.lock().expect("the walk is over").summary.ignore_files = (!walked.is_empty()).then_some(!no_ignore);
 
     finish_tally(common, &setup.filters, &setup.rules, tally, out, err)
+}
+
+/// Where the config, baseline and ignore files come from: the repository of the scanned
+/// paths, not of the current folder (`cd /tmp && leakguard scan /repo/config` is judged by
+/// /repo's config). Stdin, and paths in no repository, go with the current folder's. Paths
+/// in two repositories are refused: one run has one config and one baseline.
+fn root_of(paths: &[&PathBuf], stdin: bool) -> Result<PathBuf> {
+    // Each root, with the first path that led to it (for the message).
+    let mut roots: Vec<(PathBuf, String)> = Vec::new();
+    let mut here = (stdin || paths.is_empty()).then(|| if stdin { "stdin".to_string() } else { ".".to_string() });
+    for path in paths {
+        // A file's repository is its folder's; a path that does not exist is reported later.
+        let dir = if path.is_dir() { path.as_path() } else { path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")) };
+        let found = if dir.exists() { crate::source::repo::find_work_tree(Some(dir))? } else { None };
+        match found {
+            Some(root) => {
+                let root = std::fs::canonicalize(&root).unwrap_or(root);
+                if !roots.iter().any(|(r, _)| *r == root) {
+                    roots.push((root, path.display().to_string()));
+                }
+            }
+            None => {
+                here.get_or_insert_with(|| path.display().to_string());
+            }
+        }
+    }
+    if let Some(path) = here {
+        let root = super::root()?;
+        if !roots.iter().any(|(r, _)| *r == root) {
+            roots.push((root, path));
+        }
+    }
+    match roots.as_slice() {
+        [(root, _)] => Ok(root.clone()),
+        [(a, first), (b, second), ..] => bail!(
+            "{first} and {second} are in different repositories ({} and {}): scan each on its own, so each is judged by its own config and baseline",
+            a.display(),
+            b.display()
+        ),
+        [] => unreachable!("every path adds a root, and no path means the current folder"),
+    }
 }
 
 pub(super) fn finish_tally(

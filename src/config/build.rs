@@ -7,11 +7,11 @@ use std::ops::Range;
 use super::{ConfigError, Loaded};
 use crate::rules::{check, Rule, RuleError, RuleSet, RuleSpec};
 
-/// Builds the rule set. Built-in rules carry their examples only `with_examples` (the `rules`
-/// command); a scan never reads them.
-pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<RuleSet> {
+/// Builds the rule set. The built-in rules are validated again only when `checked` (the `rules`
+/// command); a scan trusts them.
+pub fn build(loaded: Option<&Loaded>, checked: bool) -> anyhow::Result<RuleSet> {
     let builtin = || -> anyhow::Result<RuleSet> {
-        let set = if with_examples { RuleSet::builtin() } else { Ok(RuleSet::builtin_for_scan()) };
+        let set = if checked { RuleSet::builtin() } else { Ok(RuleSet::builtin_for_scan()) };
         set.map_err(|e| anyhow::anyhow!("the built-in rules are broken: {e}"))
     };
     let Some(loaded) = loaded else { return builtin() };
@@ -93,8 +93,8 @@ pub fn build(loaded: Option<&Loaded>, with_examples: bool) -> anyhow::Result<Rul
 fn scrub(message: &str, spec: &RuleSpec) -> String {
     let mut values: Vec<&str> = vec![spec.id.as_ref(), spec.regex.as_ref()];
     values.extend(spec.keywords.iter().map(|k| k.as_ref()));
-    values.extend(spec.examples.iter().map(String::as_str));
-    values.extend(spec.negative_examples.iter().map(String::as_str));
+    values.extend(spec.examples.iter().map(|e| e.as_ref()));
+    values.extend(spec.negative_examples.iter().map(|e| e.as_ref()));
     values.extend(spec.checksum.iter().map(|k| k.as_ref()));
     values.extend(spec.path.iter().map(|k| k.as_ref()));
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
@@ -103,6 +103,20 @@ fn scrub(message: &str, spec: &RuleSpec) -> String {
         out = out.replace(value, "(value)");
     }
     out
+}
+
+/// Refuses a scan without rules: it would pass everything. Every scanning command calls it.
+pub fn require_rules(rules: &RuleSet, loaded: Option<&Loaded>) -> anyhow::Result<()> {
+    if !rules.is_empty() {
+        return Ok(());
+    }
+    let why = match loaded {
+        Some(l) if !RuleSet::builtin_for_scan().is_empty() => {
+            format!("{} turns off every built-in rule and adds none of its own", crate::source::display_path(&l.path))
+        }
+        _ => "this leakguard was built without its rule catalogue".to_string(),
+    };
+    anyhow::bail!("no rules to scan with: {why}")
 }
 
 /// What a config changed in the rule set, for reports: rules turned off, rules tuned.
@@ -129,10 +143,10 @@ fn regex_message(e: &crate::rules::RuleError) -> String {
 
 fn apply(rule: &mut Rule, tuning: &super::Override) {
     if let Some(severity) = tuning.severity {
-        rule.spec.severity = severity;
+        rule.spec.to_mut().severity = severity;
     }
     if let Some(entropy) = tuning.entropy {
-        rule.spec.entropy = Some(entropy);
+        rule.spec.to_mut().entropy = Some(entropy);
     }
 }
 
@@ -160,5 +174,22 @@ fn one_line(message: &str) -> String {
         // The pattern is echoed indented by four spaces.
         Some(col) if col >= 4 => format!("invalid regex: {cause} (at character {} of the pattern)", col - 3),
         _ => format!("invalid regex: {cause}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A custom rule is compiled while the config loads (to prove its examples); a folder or
+    /// history scan still gets its bulk build, with the lazy DFA (issue 13, item 8).
+    #[test]
+    fn issue_13_custom_rules_get_the_bulk_regex() {
+        let text = "[[rules.custom]]\nid = \"acme-token\"\ndescription = \"ACME token\"\nkeywords = [\"acme_\"]\n\
+                    regex = '''\\b(?P<secret>acme_[A-Za-z0-9]{16})\\b'''\nexamples = [\"k = acme_Q8wE3rT5yU7iO9pA\"]\n";
+        let loaded = crate::config::parse(std::path::Path::new(".leakguard.toml"), text.to_string()).expect("the config parses");
+        let rules = super::build(Some(&loaded), false).expect("the rules build");
+        let rule = rules.get("acme-token").expect("the custom rule");
+        assert!(rule.is_compiled(), "compiled while loading");
+        assert!(rule.regex_for(true).expect("compiles").is_bulk());
+        assert!(!rule.regex_for(false).expect("compiles").is_bulk());
     }
 }

@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use crate::rules::{RuleSpec, Severity};
 
-pub use build::{build, effect, Effect};
+pub use build::{build, effect, require_rules, Effect};
 pub use error::{without_value, ConfigError};
 
 /// The file name looked for at the repository root.

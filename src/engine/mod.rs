@@ -471,10 +471,44 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
     let has_secret = candidates.iter().any(secret);
     let mut seen = std::collections::HashSet::new();
     candidates.retain(|c| !file_smell(c) || (!has_secret && seen.insert(c.rule)));
-    candidates.sort_by_key(|c| (c.secret.start, c.rule, c.secret.end));
-    // One report per secret: the same value caught by two rules of the same kind (an AWS
-    // secret found by its name and by the key id above it) is one secret.
-    let kind = |c: &Candidate| rules.rules()[c.rule].spec.kind;
-    candidates.dedup_by(|a, b| a.secret == b.secret && kind(a) == kind(b));
+    // One report per secret: the same span caught by two rules of the same kind (an AWS
+    // secret found by its name and by the key id above it), or twice by one rule, is one
+    // secret, wherever the two sit in the list; the first rule in catalogue order reports it.
+    candidates.sort_by_key(|c| (c.secret.start, c.secret.end, c.rule));
+    let mut spans = std::collections::HashSet::new();
+    candidates.retain(|c| spans.insert((c.secret.start, c.secret.end, secret(c))));
+    // And one rule reports overlapping spans once, preferring the span it found in the text
+    // itself to one in decoded text (a JWT plain to see inside a percent-encoded value). In
+    // start order, a span overlaps a kept one of its rule iff it starts before their reach.
+    let mut reach = std::collections::HashMap::new();
+    let mut direct: std::collections::HashMap<usize, Vec<Range<usize>>> = std::collections::HashMap::new();
+    candidates.retain(|c| {
+        if c.decoded.is_some() {
+            return true;
+        }
+        let end = reach.entry(c.rule).or_insert(0);
+        let keep = c.secret.start >= *end;
+        *end = (*end).max(c.secret.end);
+        if keep {
+            direct.entry(c.rule).or_default().push(c.secret.clone());
+        }
+        keep
+    });
+    // Decoded ones are few (`MAX_DECODES` per chunk): checked against each other one by one.
+    let mut decoded: Vec<(usize, Range<usize>)> = Vec::new();
+    candidates.retain(|c| {
+        if c.decoded.is_none() {
+            return true;
+        }
+        let overlaps = |r: &Range<usize>| r.start < c.secret.end && c.secret.start < r.end;
+        // Kept direct spans of a rule are disjoint and in order: the first ending after this
+        // one's start is the only one that can overlap it.
+        let over_direct = direct.get(&c.rule).is_some_and(|spans| spans.get(spans.partition_point(|s| s.end <= c.secret.start)).is_some_and(overlaps));
+        if over_direct || decoded.iter().any(|(rule, span)| *rule == c.rule && overlaps(span)) {
+            return false;
+        }
+        decoded.push((c.rule, c.secret.clone()));
+        true
+    });
     candidates
 }

@@ -1,16 +1,13 @@
-//! A candidate becomes a finding: its position, its line cut and masked, its secret.
+//! A candidate becomes a finding: its position, its line and the secrets on it, its secret.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::Candidate;
 use super::region::Regions;
 use crate::chunk::{Chunk, Provenance};
-use crate::finding::{Confidence, Finding, Location, Region};
+use crate::finding::{Confidence, Finding, Location, Region, LINE_CONTEXT, MAX_LINE_TEXT};
 use crate::rules::{Kind, Rule, RuleSet};
-
-/// Lines longer than this are shown cut around the secret.
-const MAX_LINE_TEXT: usize = 1000;
-const LINE_CONTEXT: usize = 200;
 
 /// Every candidate of a chunk as a finding. Linear in the candidates: each finding looks only
 /// at its neighbours on the text it shows, and columns are counted from the last position.
@@ -18,9 +15,17 @@ pub fn findings(rules: &RuleSet, chunk: &Chunk<'_>, all: &[Candidate]) -> Vec<Fi
     let neighbours = Neighbours::new(all);
     let (mut starts, mut ends) = (Columns::default(), Columns::default());
     let regions = (!all.is_empty()).then(|| Regions::new(&chunk.bytes));
+    let mut line: Option<(Range<usize>, LineText)> = None;
     all.iter()
         .map(|c| {
-            let mut f = finding(rules, chunk, c, &neighbours, &mut starts, &mut ends);
+            let span = chunk.line_span(chunk.line_index(c.secret.start));
+            // The findings of a line share its text: one copy of a long line, not one each.
+            let text = match line.take() {
+                Some((at, text)) if at == span => text,
+                _ => LineText::new(&chunk.bytes[span.clone()]),
+            };
+            let mut f = finding(rules, chunk, c, &neighbours, &mut starts, &mut ends, (&span, &text));
+            line = Some((span, text));
             f.region = regions.as_ref().map_or(Region::Plain, |r| r.at(c.secret.start));
             f
         })
@@ -34,21 +39,20 @@ fn finding(
     neighbours: &Neighbours<'_>,
     starts: &mut Columns,
     ends: &mut Columns,
+    (line_span, line_text): (&Range<usize>, &LineText),
 ) -> Finding {
     let rule = &rules.rules()[c.rule];
     let (line, column) = starts.position(chunk, c.secret.start);
     let last_char = last_char_start(&chunk.bytes, c.secret.clone());
     let (end_line, end_column) = ends.position(chunk, last_char);
-    let line_index = chunk.line_index(c.secret.start);
-    let line_span = chunk.line_span(line_index);
-    let line_above = match line_index.checked_sub(1) {
+    let line_above = match chunk.line_index(c.secret.start).checked_sub(1) {
         Some(above) => {
             let span = chunk.line_span(above);
             String::from_utf8_lossy(&chunk.bytes[span.start..span.end.min(span.start + MAX_LINE_TEXT)]).into_owned()
         }
         None => String::new(),
     };
-    let (line_text, masks, own_mask) = line_text(chunk, line_span, c, neighbours);
+    let (masks, own_mask) = masks(line_span, line_text, c, neighbours);
     let text = |r: &Range<usize>| String::from_utf8_lossy(&chunk.bytes[r.clone()]).into_owned();
     let (secret, match_text) = match &c.decoded {
         Some(d) => (d.secret.clone(), d.matched.clone()),
@@ -62,7 +66,7 @@ fn finding(
         location: Location { path: chunk.path.clone(), line, column, end_line, end_column: end_column + 1 },
         provenance: chunk.provenance.clone(),
         match_text,
-        line_text,
+        line_text: line_text.text.clone(),
         line_above,
         masks,
         own_mask,
@@ -84,7 +88,7 @@ pub fn file_finding(rule: &Rule, path: &str, provenance: &Provenance) -> Finding
         provenance: provenance.clone(),
         secret: String::new(),
         match_text: String::new(),
-        line_text: String::new(),
+        line_text: Arc::from(""),
         line_above: String::new(),
         masks: Vec::new(),
         own_mask: (0, 0),
@@ -119,36 +123,72 @@ fn last_char_start(bytes: &[u8], secret: Range<usize>) -> usize {
     i
 }
 
-/// The line holding the secret's start, cut around it when very long, with the ranges (in the
-/// returned text) of every candidate secret on it.
-fn line_text(
-    chunk: &Chunk<'_>,
-    line: Range<usize>,
-    this: &Candidate,
-    neighbours: &Neighbours<'_>,
-) -> (String, Vec<(usize, usize)>, (usize, usize)) {
-    let shown = if line.len() > MAX_LINE_TEXT {
-        // Cut on character boundaries: a report must not show a `�` the file does not hold.
-        let bytes = &chunk.bytes;
-        let boundary = |mut i: usize| {
-            while i > line.start && i < line.end && (bytes[i] & 0b1100_0000) == 0b1000_0000 {
-                i -= 1;
+/// A line of the chunk as text (lossy UTF-8), and where its bytes sit in that text.
+struct LineText {
+    text: Arc<str>,
+    /// Where an invalid byte sequence starts (in the line's bytes, and in the text, where it
+    /// became one U+FFFD) and where it ends; empty for a UTF-8 line.
+    invalid: Vec<(Range<usize>, usize)>,
+}
+
+impl LineText {
+    fn new(bytes: &[u8]) -> LineText {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return LineText { text: Arc::from(text), invalid: Vec::new() };
+        }
+        let mut text = String::with_capacity(bytes.len() + 8);
+        let mut invalid = Vec::new();
+        let mut at = 0;
+        for piece in bytes.utf8_chunks() {
+            text.push_str(piece.valid());
+            at += piece.valid().len();
+            if !piece.invalid().is_empty() {
+                invalid.push((at..at + piece.invalid().len(), text.len()));
+                text.push(char::REPLACEMENT_CHARACTER);
+                at += piece.invalid().len();
             }
-            i
+        }
+        LineText { text: Arc::from(text), invalid }
+    }
+
+    /// The text offset of byte `offset` of the line: an offset inside an invalid sequence
+    /// goes to the start of its U+FFFD (or past it, `after`), one inside a character to that
+    /// character's start (or end).
+    fn offset(&self, offset: usize, after: bool) -> usize {
+        let i = self.invalid.partition_point(|(raw, _)| raw.start <= offset);
+        let at = match i.checked_sub(1).map(|k| &self.invalid[k]) {
+            None => offset,
+            Some((raw, text)) if offset < raw.end => return if after && offset > raw.start { text + 3 } else { *text },
+            Some((raw, text)) => text + 3 + (offset - raw.end),
         };
-        let start = boundary(this.secret.start.saturating_sub(LINE_CONTEXT).max(line.start));
-        let end = boundary((this.secret.end + LINE_CONTEXT).min(line.end)).max(this.secret.end.min(line.end)).max(start);
-        start..end
+        let mut at = at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            if after {
+                at += 1;
+            } else {
+                at -= 1;
+            }
+        }
+        at
+    }
+}
+
+/// The ranges (in the line's text) of this candidate's secret and of every neighbour a
+/// report can show with it, so a rendered line masks them all.
+fn masks(line: &Range<usize>, text: &LineText, this: &Candidate, neighbours: &Neighbours<'_>) -> (Vec<(usize, usize)>, (usize, usize)) {
+    // What a report can show: the line, or the part around the secret when it is long.
+    let near = if line.len() > MAX_LINE_TEXT {
+        this.secret.start.saturating_sub(LINE_CONTEXT).max(line.start)..(this.secret.end + LINE_CONTEXT).min(line.end).max(this.secret.start)
     } else {
-        line
+        line.clone()
     };
     // This finding's secret first, so an overlapping neighbour cannot displace it.
-    let clip = |r: &Range<usize>| r.start.max(shown.start)..r.end.min(shown.end);
+    let clip = |r: &Range<usize>| r.start.max(line.start)..r.end.min(line.end);
     let own = clip(&this.secret);
     let mut cuts: Vec<Range<usize>> = vec![own.clone()];
     // In start order, a cut that misses `own` and the last one kept misses every one kept.
     let mut kept_end = 0;
-    for c in neighbours.touching(shown.clone()) {
+    for c in neighbours.touching(near) {
         let cut = clip(&c.secret);
         let clear = cut.start >= kept_end && (cut.end <= own.start || cut.start >= own.end);
         if cut.start < cut.end && clear {
@@ -157,22 +197,23 @@ fn line_text(
         }
     }
     cuts.sort_by_key(|r| r.start);
-    let mut text = String::new();
-    let mut masks = Vec::new();
+    let mut masks = Vec::with_capacity(cuts.len());
     let mut own_mask = (0, 0);
-    let mut at = shown.start;
     for cut in cuts {
-        text.push_str(&String::from_utf8_lossy(&chunk.bytes[at..cut.start]));
-        let begin = text.len();
-        text.push_str(&String::from_utf8_lossy(&chunk.bytes[cut.clone()]));
-        masks.push((begin, text.len()));
-        if cut == own {
-            own_mask = (begin, text.len());
+        let mask = (text.offset(cut.start - line.start, false), text.offset(cut.end - line.start, true));
+        // Two cuts inside one U+FFFD would overlap once mapped: the finding's own one stays.
+        if masks.last().is_some_and(|&(_, end)| mask.0 < end) {
+            if cut != own {
+                continue;
+            }
+            masks.pop();
         }
-        at = cut.end;
+        if cut == own {
+            own_mask = mask;
+        }
+        masks.push(mask);
     }
-    text.push_str(&String::from_utf8_lossy(&chunk.bytes[at..shown.end]));
-    (text, masks, own_mask)
+    (masks, own_mask)
 }
 
 /// A secret longer than this is kept aside; the others are found by where they start.

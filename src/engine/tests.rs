@@ -295,3 +295,32 @@ fn a_byte_mode_match_ending_inside_a_character_reports_the_whole_character() {
     assert_eq!(found[0].secret, "qwertyé", "the secret is not cut inside é");
     assert_eq!((found[0].location.column, found[0].location.end_column), (6, 13));
 }
+
+/// One report per secret, wherever its duplicates sort: the same span found by two rules of
+/// the same kind with another rule's longer match between them, and one rule's overlapping
+/// spans (issue 13, item 8: the dedupe removed only neighbours).
+#[test]
+fn issue_13_dedupe_is_full_not_only_neighbours() {
+    let mut set = RuleSet::default();
+    let rule = |id: &str, kind: &str| format!("[[rules]]\nid = \"{id}\"\ndescription = \"d\"\nkind = \"{kind}\"\nkeywords = [\"k\"]\nregex = \"k\"\n");
+    let file = [rule("first-secret", "secret"), rule("a-smell", "smell"), rule("second-secret", "secret")].concat();
+    set.add_file("dedupe.toml", &file).expect("rules load");
+    let candidate = |rule: usize, secret: std::ops::Range<usize>| super::Candidate { rule, matched: secret.clone(), secret, decoded: None };
+    let kept = |all: Vec<super::Candidate>| -> Vec<(usize, std::ops::Range<usize>)> {
+        super::resolve_overlaps(&set, all).into_iter().map(|c| (c.rule, c.secret)).collect()
+    };
+    // Sorted by (start, rule, end), the smell's longer span sat between the two secrets.
+    assert_eq!(kept(vec![candidate(2, 0..10), candidate(1, 0..12), candidate(0, 0..10)]), [(0, 0..10), (1, 0..12)]);
+    // A smell and a secret on the same span are two findings; a rule's exact repeat is not.
+    assert_eq!(kept(vec![candidate(1, 0..10), candidate(0, 0..10), candidate(1, 0..10)]), [(0, 0..10), (1, 0..10)]);
+    // One rule's overlapping spans (a value and the secret in its decoded text) are one;
+    // its spans that only touch are two.
+    assert_eq!(kept(vec![candidate(0, 5..15), candidate(0, 0..20), candidate(0, 20..30)]), [(0, 0..20), (0, 20..30)]);
+    // The same secret found in the text and in the decoded value around it: the plain one.
+    let decoded = |rule: usize, secret: std::ops::Range<usize>| super::Candidate {
+        decoded: Some(super::DecodedSecret { secret: "s".into(), matched: "s".into(), encoding: "percent-encoded" }),
+        ..candidate(rule, secret)
+    };
+    let all = vec![decoded(0, 0..40), candidate(0, 10..40), decoded(0, 30..50), decoded(1, 0..40), decoded(1, 20..60)];
+    assert_eq!(kept(all), [(1, 0..40), (0, 10..40)]);
+}

@@ -116,7 +116,7 @@ fn candidate_spans(f: &Finding) -> BTreeSet<String> {
     if !f.match_text.is_empty() {
         spans.insert(f.match_text.clone());
     }
-    for text in [&f.match_text, &f.secret, &f.line_text] {
+    for text in [f.match_text.as_str(), f.secret.as_str(), &f.line_text] {
         spans.extend(header.find_iter(text).map(|m| m.as_str().to_string()));
     }
     // A token's kind prefix (`ghp` of `ghp_…`, `glpat` of `glpat-…`).
@@ -126,7 +126,7 @@ fn candidate_spans(f: &Finding) -> BTreeSet<String> {
         }
     }
     let (start, end) = f.own_mask;
-    let line = f.line_text.as_str();
+    let line: &str = &f.line_text;
     if start <= end && end <= line.len() && line.is_char_boundary(start) && line.is_char_boundary(end) {
         // The token around the secret: up to a space, a quote or a bracket on each side.
         let stop = |c: char| c.is_whitespace() || "\"'`<>()[]{},;=".contains(c);

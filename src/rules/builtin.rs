@@ -1,96 +1,58 @@
-//! The pattern files built into the binary, by `build.rs` (in name order): each as JSON, and
-//! its rules as constants without their examples.
+//! The pattern files built into the binary by `build.rs`, in name order: each rule a
+//! `&'static` record of the spec types (`rules/spec.rs`), examples included. Nothing is
+//! parsed at start-up, and a rule's text is borrowed from the binary, never copied.
 
 use std::borrow::Cow;
 
 use super::advice::Provider;
-use super::{Kind, NameWords, RuleSpec, Severity, Text};
+use super::{Kind, NameWords, RuleSpec, Severity};
 
 /// One `patterns/*.toml` file.
 pub struct BuiltinFile {
     pub origin: &'static str,
-    /// The whole file as JSON, examples included.
-    pub full: &'static str,
-    /// Its rules, without examples.
-    pub lean: &'static [LeanRule],
-}
-
-/// A rule as a scan needs it.
-pub struct LeanRule {
-    pub id: &'static str,
-    pub description: &'static str,
-    pub kind: Kind,
-    pub severity: Severity,
-    pub keywords: &'static [Text],
-    pub regex: &'static str,
-    pub entropy: Option<f64>,
-    pub multiline: bool,
-    pub span_lines: Option<u32>,
-    pub password: bool,
-    pub basic_auth: bool,
-    pub min_classes: Option<u8>,
-    pub generic: bool,
-    pub name_words: Option<NameWords>,
-    pub file: bool,
-    pub min_size: Option<u64>,
-    pub path: Option<&'static str>,
-    pub checksum: Option<&'static str>,
-    pub provider: Option<&'static str>,
-    pub references: &'static [Text],
-    pub remediation: Option<&'static str>,
-    pub categories: &'static [Text],
-}
-
-impl LeanRule {
-    pub fn spec(&self) -> RuleSpec {
-        RuleSpec {
-            id: Cow::Borrowed(self.id),
-            description: Cow::Borrowed(self.description),
-            kind: self.kind,
-            severity: self.severity,
-            keywords: Cow::Borrowed(self.keywords),
-            regex: Cow::Borrowed(self.regex),
-            entropy: self.entropy,
-            multiline: self.multiline,
-            span_lines: self.span_lines,
-            password: self.password,
-            basic_auth: self.basic_auth,
-            min_classes: self.min_classes,
-            generic: self.generic,
-            name_words: self.name_words,
-            file: self.file,
-            min_size: self.min_size,
-            path: self.path.map(Cow::Borrowed),
-            checksum: self.checksum.map(Cow::Borrowed),
-            provider: self.provider.map(Cow::Borrowed),
-            references: Cow::Borrowed(self.references),
-            remediation: self.remediation.map(Cow::Borrowed),
-            categories: Cow::Borrowed(self.categories),
-            examples: Vec::new(),
-            negative_examples: Vec::new(),
-        }
-    }
+    pub rules: &'static [RuleSpec],
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 #[cfg(test)]
 mod tests {
+    use super::super::spec;
     use crate::rules::RuleSet;
 
-    /// The constants build.rs writes say what the strictly parsed and validated files say, and
-    /// no two built-in rules share an id: `builtin_for_scan` checks neither.
+    /// The records build.rs writes are the pattern files, every rule of them, validated.
     #[test]
-    fn lean_rules_match_the_pattern_files() {
-        let full = RuleSet::builtin().expect("the built-in rules load");
-        let lean = RuleSet::builtin_for_scan();
-        assert_eq!(full.len(), lean.len());
-        for (f, l) in full.rules().iter().zip(lean.rules()) {
-            let mut spec = f.spec.clone();
-            spec.examples.clear();
-            spec.negative_examples.clear();
-            assert_eq!(format!("{spec:?}"), format!("{:?}", l.spec), "rule {}", f.id());
-            assert_eq!(f.origin, l.origin);
-        }
+    fn builtin_records_are_the_pattern_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns");
+        let files = spec::read_catalogue(&dir).expect("the catalogue reads");
+        let rules = RuleSet::builtin().expect("the built-in rules load");
+        assert_eq!(rules.len(), files.iter().map(|(_, f)| f.rules.len()).sum::<usize>());
+        assert!(rules.len() > 100, "{} rules", rules.len());
+        let from_files: Vec<(String, String, usize)> = files
+            .iter()
+            .flat_map(|(name, f)| f.rules.iter().map(move |r| (format!("patterns/{name}"), r.id.to_string(), r.examples.len())))
+            .collect();
+        let embedded: Vec<(String, String, usize)> =
+            rules.rules().iter().map(|r| (r.origin.clone(), r.id().to_string(), r.spec.examples.len())).collect();
+        assert_eq!(from_files, embedded);
+        assert_eq!(RuleSet::builtin_for_scan().len(), rules.len());
+    }
+
+    /// A build without its pattern files fails, with a message that says why, instead of
+    /// building a binary that reports every scan clean (issue 13, item 7).
+    #[test]
+    fn issue_13_a_catalogue_without_rules_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let missing = dir.path().join("patterns");
+        let e = spec::read_catalogue(&missing).expect_err("a missing folder");
+        assert!(e.contains("cannot be built without its pattern files"), "{e}");
+        std::fs::create_dir(&missing).expect("mkdir");
+        std::fs::write(missing.join("providers.toml"), "").expect("write");
+        let e = spec::read_catalogue(&missing).expect_err("an empty folder");
+        assert!(e.contains("holds no rules"), "{e}");
+        std::fs::write(missing.join("a.toml"), "[[rules]]\nid = \"x-y\"\ndescription = \"d\"\nkeywords = [\"k\"]\nregex = \"k\"\ncolour = 1\n")
+            .expect("write");
+        let e = spec::read_catalogue(&missing).expect_err("an unknown key");
+        assert!(e.contains("patterns/a.toml") && e.contains("colour"), "{e}");
     }
 }

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::advice::Advice;
-use super::{Rule, RuleSet};
+use super::{Rule, RuleSet, RuleSpec};
 use crate::chunk::{Chunk, Provenance};
 use crate::engine::Engine;
 
@@ -139,7 +139,7 @@ fn run_examples(rule: &Rule, found: impl Fn(&str) -> Result<usize, String>) -> V
 /// A rule set of this rule only, so its examples are judged by it alone.
 fn alone(rule: &Rule) -> Result<RuleSet, String> {
     let mut set = RuleSet::default();
-    set.add(Rule::new(rule.spec.clone(), rule.origin.clone())).map_err(|e| e.to_string())?;
+    set.add(Rule::new(RuleSpec::clone(&rule.spec), rule.origin.clone())).map_err(|e| e.to_string())?;
     Ok(set)
 }
 

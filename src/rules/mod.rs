@@ -7,6 +7,7 @@ pub mod advice;
 pub mod builtin;
 pub mod check;
 pub mod doc;
+mod spec;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,31 +21,9 @@ use regex_automata::nfa::thompson;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{meta, Input};
-use serde::Deserialize;
 
-/// What a rule flags: a credential, or a risky code pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Secret,
-    Smell,
-}
-
-/// Where a secret word must sit in a matched name (`RuleSpec::name_words`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum NameWords {
-    Last,
-    Anywhere,
-}
-
-/// Whether a finding stops the commit or is only reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Block,
-    Warn,
-}
+pub use spec::{Kind, NameWords, RuleSpec, Severity, Text};
+use spec::RuleFile;
 
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -64,114 +43,34 @@ impl fmt::Display for Severity {
     }
 }
 
-/// Text a rule holds: borrowed from the binary for built-in rules (no copy at start-up), owned
-/// for rules read from a file.
-pub type Text = Cow<'static, str>;
-
-/// One rule as written in a pattern file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: Text,
-    pub description: Text,
-    #[serde(default = "default_kind")]
-    pub kind: Kind,
-    #[serde(default = "default_severity")]
-    pub severity: Severity,
-    pub keywords: Cow<'static, [Text]>,
-    /// Empty only for a file rule.
-    #[serde(default)]
-    pub regex: Text,
-    #[serde(default)]
-    pub entropy: Option<f64>,
-    #[serde(default)]
-    pub multiline: bool,
-    /// For a multi-line rule, how many lines from its keyword's line the match may span
-    /// (default: 16 KiB, for PEM blocks). Keeps a rule woken by a common word cheap.
-    #[serde(default)]
-    pub span_lines: Option<u32>,
-    /// The secret is a password: a person's choice, judged by the password checks (any value
-    /// of six or more characters that is not a stand-in or a reference), not by entropy.
-    #[serde(default)]
-    pub password: bool,
-    /// The secret is base64 of `user:password` (HTTP Basic, a Docker or npm `auth`): it must
-    /// decode to one, and its password must pass the password checks.
-    #[serde(default)]
-    pub basic_auth: bool,
-    /// The secret must mix at least this many of lower case, upper case, digits and other
-    /// characters: for a rule whose context is weak (`("mysql_native_password", "latin1")`).
-    pub min_classes: Option<u8>,
-    /// The rule takes any value assigned to a name (`snowflake_password = …`) rather than a
-    /// provider's own format: its values get the generic checks, and its findings low
-    /// confidence. Implied by a `generic-` id.
-    #[serde(default)]
-    pub generic: bool,
-    /// Where the `name` group must hold a secret word (`password`, `token`, `api_key`, ...):
-    /// `last` (then at most two suffixes such as `_key` or `B64`) or `anywhere`. The words live
-    /// in the engine, not in each generic rule's regex: parsing a case-blind word list was most
-    /// of what compiling those regexes cost a commit.
-    #[serde(default)]
-    pub name_words: Option<NameWords>,
-    /// A file rule: fires once on a file whose path matches `path` (and whose size reaches
-    /// `min_size`), whatever it holds, binary or not. It has no regex and no keywords.
-    #[serde(default)]
-    pub file: bool,
-    #[serde(default)]
-    pub min_size: Option<u64>,
-    /// A regex on the chunk's path: the rule applies only to files it matches. A rule with a
-    /// path and no keywords runs on every line of those files.
-    #[serde(default)]
-    pub path: Option<Text>,
-    /// A checksum the secret carries (`github-crc32`), verified by the engine.
-    #[serde(default)]
-    pub checksum: Option<Text>,
-    /// Whose credential this is (an id of `patterns/providers.toml`): where its format is
-    /// documented, where to revoke it, what to check afterwards.
-    #[serde(default)]
-    pub provider: Option<Text>,
-    /// Documentation of the credential's format, ahead of the provider's own.
-    #[serde(default)]
-    pub references: Cow<'static, [Text]>,
-    /// What to do once it leaked, in place of the provider's steps (a smell's fix).
-    #[serde(default)]
-    pub remediation: Option<Text>,
-    /// Groups (`cloud`, `ci`, `payments`, ...), in place of the provider's.
-    #[serde(default)]
-    pub categories: Cow<'static, [Text]>,
-    #[serde(default)]
-    pub examples: Vec<String>,
-    #[serde(default)]
-    pub negative_examples: Vec<String>,
-}
-
-fn default_kind() -> Kind {
-    Kind::Secret
-}
-
-fn default_severity() -> Severity {
-    Severity::Block
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFile {
-    #[serde(default)]
-    rules: Vec<RuleSpec>,
-}
-
 /// A rule ready for the engine: its spec plus the regex, compiled on first use.
 #[derive(Debug)]
 pub struct Rule {
-    pub spec: RuleSpec,
+    /// Borrowed from the binary for a built-in rule (nothing copied at start-up); owned once a
+    /// config tunes it, and for custom rules.
+    pub spec: Cow<'static, RuleSpec>,
     /// Where the rule came from, for messages (`patterns/github.toml`).
     pub origin: String,
+    /// The regex for a commit's few lines, and the one for bulk scans: each built on first
+    /// use, so a rule compiled while loading (a custom rule proving its examples) still gets
+    /// the bulk build when a folder or a history asks for it.
     regex: OnceLock<Result<RuleRegex, String>>,
+    bulk_regex: OnceLock<Result<RuleRegex, String>>,
     path: OnceLock<Result<Option<regex::Regex>, String>>,
 }
 
 impl Rule {
     pub fn new(spec: RuleSpec, origin: impl Into<String>) -> Rule {
-        Rule { spec, origin: origin.into(), regex: OnceLock::new(), path: OnceLock::new() }
+        Rule::from_spec(Cow::Owned(spec), origin)
+    }
+
+    /// A built-in rule: its spec stays in the binary.
+    pub fn builtin(spec: &'static RuleSpec, origin: &'static str) -> Rule {
+        Rule::from_spec(Cow::Borrowed(spec), origin)
+    }
+
+    fn from_spec(spec: Cow<'static, RuleSpec>, origin: impl Into<String>) -> Rule {
+        Rule { spec, origin: origin.into(), regex: OnceLock::new(), bulk_regex: OnceLock::new(), path: OnceLock::new() }
     }
 
     pub fn id(&self) -> &str {
@@ -189,7 +88,7 @@ impl Rule {
         self.spec.generic || self.spec.id.starts_with("generic-")
     }
 
-    /// Whether the regex has been compiled yet (it is, on first use only).
+    /// Whether the commit build of the regex has been compiled yet (on first use only).
     pub fn is_compiled(&self) -> bool {
         self.regex.get().is_some()
     }
@@ -199,11 +98,11 @@ impl Rule {
         self.regex_for(false)
     }
 
-    /// The compiled regex; `bulk` (on the first call only) adds a lazy DFA, which costs more to
+    /// The compiled regex; `bulk` asks for the build with a lazy DFA, which costs more to
     /// build and searches the many lines of a history or folder scan far faster.
     pub fn regex_for(&self, bulk: bool) -> Result<&RuleRegex, RuleError> {
-        self.regex
-            .get_or_init(|| RuleRegex::new(&self.spec.regex, bulk))
+        let cell = if bulk { &self.bulk_regex } else { &self.regex };
+        cell.get_or_init(|| RuleRegex::new(&self.spec.regex, bulk))
             .as_ref()
             .map_err(|msg| RuleError::Regex { id: self.spec.id.to_string(), msg: msg.clone() })
     }
@@ -279,6 +178,11 @@ impl RuleRegex {
         let backtrack = BoundedBacktracker::new_from_nfa(nfa.clone()).map_err(|e| e.to_string())?;
         let pikevm = PikeVM::new_from_nfa(nfa).map_err(|e| e.to_string())?;
         Ok(RuleRegex { inner: Inner::Quick(Box::new(QuickRegex { backtrack, pikevm, caches: Mutex::new(None) })) })
+    }
+
+    /// Whether this is the bulk build (a lazy DFA).
+    pub fn is_bulk(&self) -> bool {
+        matches!(self.inner, Inner::Meta(_))
     }
 
     pub fn is_match(&self, haystack: &[u8]) -> bool {
@@ -442,28 +346,24 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules built into the binary, with their examples (for `rules test` and `show`).
+    /// The rules built into the binary, validated (for `rules test` and `show`, and tests).
     pub fn builtin() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
         for file in builtin::FILES {
-            let parsed: RuleFile = serde_json::from_str(file.full)
-                .map_err(|e| RuleError::Parse { origin: file.origin.to_string(), msg: format!(" {e}") })?;
-            for spec in parsed.rules {
-                set.add(Rule::new(spec, file.origin))?;
+            for spec in file.rules {
+                set.add(Rule::builtin(spec, file.origin))?;
             }
         }
         Ok(set)
     }
 
-    /// The rules built into the binary without their examples: what a scan needs. Their ids
-    /// are known to be distinct (`builtin` checks, and the tests load it), so this skips the
-    /// check, which is quadratic.
-    /// Not validated again here: `builtin()` validates the same rules, and the test suite and
-    /// `rules test` in CI load it.
+    /// The rules built into the binary, as a scan needs them: borrowed from the binary, not
+    /// validated again (`builtin` validates the same records, and the test suite and `rules
+    /// test` in CI load it; the check of distinct ids is quadratic).
     pub fn builtin_for_scan() -> RuleSet {
-        let mut rules = Vec::with_capacity(builtin::FILES.iter().map(|f| f.lean.len()).sum());
+        let mut rules = Vec::with_capacity(builtin::FILES.iter().map(|f| f.rules.len()).sum());
         for file in builtin::FILES {
-            rules.extend(file.lean.iter().map(|lean| Rule::new(lean.spec(), file.origin)));
+            rules.extend(file.rules.iter().map(|spec| Rule::builtin(spec, file.origin)));
         }
         let index = rules.iter().enumerate().map(|(i, r)| (r.spec.id.clone(), i)).collect();
         RuleSet { rules, index }

@@ -18,6 +18,40 @@ pub fn work_tree_of(dir: &std::path::Path) -> Option<PathBuf> {
     repo.workdir().map(|p| p.to_path_buf())
 }
 
+/// The work-tree root of the repository around `dir` (around the current directory, as git
+/// finds it, when `None`): `None` outside any repository (or in a bare one), an error when
+/// there is one that cannot be opened, so a broken repository is never taken for no
+/// repository.
+pub fn find_work_tree(dir: Option<&std::path::Path>) -> Result<Option<PathBuf>> {
+    let opened = match dir {
+        Some(dir) => Repository::discover(dir),
+        None => Repository::open_from_env(),
+    };
+    match opened {
+        Ok(repo) => Ok(repo.workdir().map(|p| p.to_path_buf())),
+        // Not found, unless a `.git` says there is one (a `.git` file naming a gone folder).
+        Err(e) if e.code() == git2::ErrorCode::NotFound => match broken_marker(dir) {
+            None => Ok(None),
+            Some(at) => bail!("cannot open the git repository at {}: {}", at.display(), e.message()),
+        },
+        // `message()`: the cause without libgit2's class and code numbers.
+        Err(e) => {
+            let at = dir.map_or_else(|| "the current folder".to_string(), |d| d.display().to_string());
+            bail!("cannot open the git repository at {at}: {}", e.message())
+        }
+    }
+}
+
+/// The nearest folder from `dir` (or the current one) up that holds a `.git`.
+fn broken_marker(dir: Option<&std::path::Path>) -> Option<PathBuf> {
+    let start = match dir {
+        Some(dir) => dir.to_path_buf(),
+        None => std::env::current_dir().ok()?,
+    };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    start.ancestors().find(|a| a.join(".git").exists()).map(std::path::Path::to_path_buf)
+}
+
 /// One regular file of the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracked {

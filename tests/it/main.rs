@@ -28,3 +28,4 @@ mod lsp;
 mod realistic;
 mod smells;
 mod conventions;
+mod issue_13;

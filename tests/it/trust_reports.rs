@@ -115,7 +115,12 @@ fn issue_12_baseline_is_argon2_and_version_1_still_suppresses() {
 /// Configs a repository could commit to hide its leaks from an auditor.
 fn hiding_configs() -> Vec<(&'static str, String, &'static str)> {
     vec![
-        ("builtin = false", "[rules]\nbuiltin = false\n".to_string(), "rules_disabled"),
+        // With a rule of its own: a config that leaves no rule at all is an error (issue 13).
+        (
+            "builtin = false",
+            "[rules]\nbuiltin = false\n\n[[rules.custom]]\nid = \"acme-token\"\ndescription = \"ACME token\"\nkeywords = [\"acme_\"]\nregex = '''\\b(?P<secret>acme_[A-Za-z0-9]{16})\\b'''\nexamples = [\"k = acme_Q8wE3rT5yU7iO9pA\"]\nnegative_examples = [\"k = acme_short\"]\n".to_string(),
+            "rules_disabled",
+        ),
         ("disable", "[rules]\ndisable = [\"github-pat-classic\"]\n".to_string(), "rules_disabled"),
         ("raised entropy", "[rules.overrides.github-pat-classic]\nentropy = 8.0\n".to_string(), "rules_tuned"),
         ("paths = **", "[allowlist]\npaths = [\"**\"]\n".to_string(), "config_allowlist"),
