@@ -80,7 +80,7 @@ fn rules_carry_severity_tags_and_help_for_code_scanning() {
     repo.write("deploy.cfg", format!("TOKEN={}\n", github_token()));
     repo.write("settings.py", "db_password = \"Vq8#mT2!xR5zLw9K\"\n");
     repo.write("client.py", "import requests\nrequests.get(url, verify=False)\n");
-    let out = repo.leakguard(&["scan", ".", "--format", "sarif"]);
+    let out = repo.leakguard(&["scan", ".", "--smells", "--format", "sarif"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let report = sarif(&out);
     let driver = &report["runs"][0]["tool"]["driver"];
