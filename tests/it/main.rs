@@ -26,3 +26,4 @@ mod remediation;
 mod pre_receive;
 mod lsp;
 mod realistic;
+mod history_paths;
