@@ -14,6 +14,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::chunk::{Chunk, CommitInfo, Provenance};
 use crate::cli::{Common, HistoryArgs};
+use super::judge::judge;
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::report::Summary;
@@ -141,22 +142,23 @@ fn collect_until(setup: &super::Setup, args: &HistoryArgs, quiet: bool, deadline
     let found: Mutex<Vec<(usize, usize, Finding)>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let messages: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
-    let visit = |event: Event<'_>| match event {
-        Event::Chunk { blob, paths, chunk } => match engine.scan_at(&chunk, &paths) {
-            Ok(per_path) if per_path.iter().all(Vec::is_empty) => {}
-            Ok(per_path) => {
-                let mut found = found.lock().expect("no scan thread panicked");
-                for (at, matches) in per_path.into_iter().enumerate() {
-                    found.extend(matches.into_iter().map(|m| (blob, at, m)));
-                }
+    let judged = |blob: usize, paths: &[&str], result: Result<Vec<Vec<Finding>>, crate::rules::RuleError>| match result {
+        Ok(per_path) if per_path.iter().all(Vec::is_empty) => {}
+        Ok(per_path) => {
+            let mut found = found.lock().expect("no scan thread panicked");
+            for (at, matches) in per_path.into_iter().enumerate() {
+                found.extend(matches.into_iter().map(|m| (blob, at, m)));
             }
-            Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", chunk.path)),
-        },
+        }
+        Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", paths[0])),
+    };
+    let visit = |event: Event<'_>| match event {
+        Event::Chunk { blob, paths, size, chunk } => judged(blob, &paths, judge(&engine, &paths, size, &Provenance::File, Some(&chunk))),
+        Event::Skipped { blob, paths, size, .. } => judged(blob, &paths, judge(&engine, &paths, size, &Provenance::File, None)),
         Event::Message(chunk) => match engine.scan(&chunk) {
             Ok(matches) => messages.lock().expect("no scan thread panicked").extend(matches),
             Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", chunk.path)),
         },
-        Event::Skipped(_) => {}
         Event::Error(message) => errors.lock().expect("no scan thread panicked").push(message),
     };
     let progress = Progress { total: history.blobs.len() as u64, done: AtomicU64::new(0), bytes: AtomicU64::new(0) };

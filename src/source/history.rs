@@ -89,10 +89,11 @@ pub struct Stats {
 pub enum Event<'a> {
     /// `blob` indexes [`History::blobs`]; `paths` are the paths it had, as
     /// [`History::paths`] lists them.
-    Chunk { blob: usize, paths: Vec<&'a str>, chunk: Chunk<'a> },
+    Chunk { blob: usize, paths: Vec<&'a str>, size: u64, chunk: Chunk<'a> },
     /// A commit's message, already attributed to its commit.
     Message(Chunk<'a>),
-    Skipped(Skip),
+    /// A blob not read, with its paths and size: file rules judge it still (a key store).
+    Skipped { blob: usize, paths: Vec<&'a str>, size: u64, skip: Skip },
     Error(String),
 }
 
@@ -180,9 +181,10 @@ impl History {
                     Err(e) => return visit(Event::Error(format!("blob {}: {e}", blob.id))),
                 };
                 tick(size);
+                let paths: Vec<&str> = blob.paths.iter().map(|&(p, _)| this.paths[p as usize].as_str()).collect();
                 if size > max_size {
                     large.fetch_add(1, Ordering::Relaxed);
-                    return visit(Event::Skipped(Skip::TooLarge));
+                    return visit(Event::Skipped { blob: index, paths, size, skip: Skip::TooLarge });
                 }
                 let object = match repo.find_object(blob.id) {
                     Ok(object) => object,
@@ -190,13 +192,12 @@ impl History {
                 };
                 if is_binary(&object.data) {
                     binary.fetch_add(1, Ordering::Relaxed);
-                    return visit(Event::Skipped(Skip::Binary));
+                    return visit(Event::Skipped { blob: index, paths, size, skip: Skip::Binary });
                 }
                 scanned.fetch_add(1, Ordering::Relaxed);
                 bytes.fetch_add(object.data.len() as u64, Ordering::Relaxed);
-                let paths: Vec<&str> = blob.paths.iter().map(|&(p, _)| this.paths[p as usize].as_str()).collect();
                 let chunk = Chunk::new(paths[0].to_string(), Cow::Borrowed(&object.data), Provenance::File);
-                visit(Event::Chunk { blob: index, paths, chunk });
+                visit(Event::Chunk { blob: index, paths, size, chunk });
             },
         );
         self.stats.scanned = scanned.into_inner();

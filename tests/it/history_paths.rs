@@ -1,5 +1,6 @@
 //! `history` judges a blob at every path it had: the same bytes are a stand-in under `fakes/`
-//! and a secret under `src/`, and a copy of a secret is a second leak.
+//! and a secret under `src/`, and a copy of a secret is a second leak. File rules (key stores)
+//! run on history and on a real pre-push hook as they do on `staged`.
 
 use serde_json::Value;
 
@@ -97,4 +98,48 @@ fn a_copied_folder_is_walked_under_its_new_name() {
         ],
         "{found:#?}"
     );
+}
+
+/// Bytes that start like a Java key store: binary, so no text rule reads them.
+const KEY_STORE: [u8; 12] = [0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1];
+
+#[test]
+fn a_key_store_in_history_is_reported_by_the_file_rule() {
+    let repo = TestRepo::new();
+    repo.commit_files(&[("readme.md", "hello\n")], "initial");
+    repo.write("certs/client.p12", KEY_STORE);
+    repo.write("android/release.jks", KEY_STORE);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "add key stores"]);
+    let added = rev(&repo, "HEAD");
+    repo.git(&["rm", "-q", "certs/client.p12", "android/release.jks"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "remove them"]);
+
+    let found = findings(&repo, &[]);
+    let mut paths: Vec<&str> = found.iter().filter(|f| f["rule_id"] == "credential-file-keystore").filter_map(|f| f["file"].as_str()).collect();
+    paths.sort();
+    assert_eq!(paths, ["android/release.jks", "certs/client.p12"], "{found:#?}");
+    assert!(found.iter().all(|f| f["commit"] == added.as_str()), "{found:#?}");
+}
+
+#[test]
+fn a_key_store_is_refused_by_the_installed_pre_push_hook() {
+    let repo = TestRepo::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let remote = repo.add_bare_remote(dir.path(), "origin");
+    // Key stores warn by default; this project makes them block.
+    repo.commit_files(&[(".leakguard.toml", "[rules.overrides.credential-file-keystore]\nseverity = \"block\"\n")], "initial");
+    repo.git(&["push", "-q", "--no-verify", "origin", "main"]);
+    let out = repo.leakguard(&["install", "--hook", "pre-push"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    repo.write("android/app/release.keystore", KEY_STORE);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "add the signing key"]);
+    let out = repo.try_git(&["push", "-q", "origin", "main"]);
+    assert!(!out.status.success(), "the push must be refused:\n{}", text(&out));
+    let report = text(&out);
+    assert!(report.contains("android/app/release.keystore") && report.contains("credential-file-keystore"), "{report}");
+    let head = repo.command("git").args(["--git-dir", remote.to_str().expect("utf-8"), "rev-parse", "main"]).output().expect("git");
+    assert_ne!(String::from_utf8_lossy(&head.stdout).trim(), repo.head().expect("HEAD"), "nothing reached the remote");
 }
