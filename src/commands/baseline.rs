@@ -9,7 +9,8 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
-use super::scan::{self, Tally};
+use super::judge::Tally;
+use super::scan;
 use crate::baseline::{Baseline, Entry};
 use crate::cli::{Common, HistoryArgs};
 use crate::engine::Engine;

@@ -14,6 +14,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::chunk::{Chunk, CommitInfo, Provenance};
 use crate::cli::{Common, HistoryArgs};
+use super::judge::judge;
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::report::Summary;
@@ -138,20 +139,26 @@ fn collect_until(setup: &super::Setup, args: &HistoryArgs, quiet: bool, deadline
     let mut history = History::load(&selection, shard)?;
 
     let engine = Engine::for_bulk(&setup.rules);
-    let found: Mutex<Vec<(usize, Finding)>> = Mutex::new(Vec::new());
+    let found: Mutex<Vec<(usize, usize, Finding)>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let messages: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
+    let judged = |blob: usize, paths: &[&str], result: Result<Vec<Vec<Finding>>, crate::rules::RuleError>| match result {
+        Ok(per_path) if per_path.iter().all(Vec::is_empty) => {}
+        Ok(per_path) => {
+            let mut found = found.lock().expect("no scan thread panicked");
+            for (at, matches) in per_path.into_iter().enumerate() {
+                found.extend(matches.into_iter().map(|m| (blob, at, m)));
+            }
+        }
+        Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", paths[0])),
+    };
     let visit = |event: Event<'_>| match event {
-        Event::Chunk { blob, chunk } => match engine.scan(&chunk) {
-            Ok(matches) if matches.is_empty() => {}
-            Ok(matches) => found.lock().expect("no scan thread panicked").extend(matches.into_iter().map(|m| (blob, m))),
-            Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", chunk.path)),
-        },
+        Event::Chunk { blob, paths, size, chunk } => judged(blob, &paths, judge(&engine, &paths, size, &Provenance::File, Some(&chunk))),
+        Event::Skipped { blob, paths, size, .. } => judged(blob, &paths, judge(&engine, &paths, size, &Provenance::File, None)),
         Event::Message(chunk) => match engine.scan(&chunk) {
             Ok(matches) => messages.lock().expect("no scan thread panicked").extend(matches),
             Err(e) => errors.lock().expect("no scan thread panicked").push(format!("{}: {e}", chunk.path)),
         },
-        Event::Skipped(_) => {}
         Event::Error(message) => errors.lock().expect("no scan thread panicked").push(message),
     };
     let progress = Progress { total: history.blobs.len() as u64, done: AtomicU64::new(0), bytes: AtomicU64::new(0) };
@@ -234,18 +241,31 @@ fn parse_shard(text: &str) -> Result<Shard> {
     }
 }
 
-/// One finding per path of the blob it was found in, attributed to the commit that introduced
-/// the blob; of the findings of one (rule, secret, path), only those of the earliest blob.
-fn attribute(history: &History, found: Vec<(usize, Finding)>) -> Result<Vec<Finding>> {
+/// Where one blob's finding of one (rule, secret) was: (commit seq, path).
+type Places<'a> = Vec<(u32, &'a str)>;
+
+/// Findings arrive per path of their blob (`(blob, path index, finding)`), each attributed to
+/// the commit that first put the blob at that path. A copy is a leak of its own; a move is
+/// not: a finding the blob had at an earlier path that its commit no longer holds stays
+/// reported there alone (a rename keeps the commit that introduced the secret). Of the
+/// findings of one (rule, secret, path), only those of the earliest blob.
+fn attribute(history: &History, found: Vec<(usize, usize, Finding)>) -> Result<Vec<Finding>> {
     let mut spread: Vec<(u32, usize, Finding)> = Vec::with_capacity(found.len());
-    for (blob, finding) in found {
-        let seq = history.blobs[blob].seq;
-        for path in history.paths(blob) {
-            let mut f = finding.clone();
-            f.location.path = path.to_string();
-            spread.push((seq, blob, f));
-        }
+    for (blob, at, finding) in found {
+        let (_, seq) = history.paths(blob).nth(at).context("a finding at a path its blob did not have")?;
+        spread.push((seq, blob, finding));
     }
+    let mut same: HashMap<(usize, &str, &str), Places<'_>> = HashMap::new();
+    for (seq, blob, f) in &spread {
+        same.entry((*blob, &f.rule_id, &f.secret)).or_default().push((*seq, &f.location.path));
+    }
+    let moved: Vec<bool> = spread
+        .iter()
+        .map(|(seq, blob, f)| {
+            same[&(*blob, f.rule_id.as_str(), f.secret.as_str())].iter().any(|&(s, path)| s < *seq && !history.holds(*seq, path, *blob))
+        })
+        .collect();
+    let spread: Vec<(u32, usize, Finding)> = spread.into_iter().zip(moved).filter(|(_, moved)| !moved).map(|(s, _)| s).collect();
     let mut earliest: HashMap<(&str, &str, &str), (u32, usize)> = HashMap::new();
     for (seq, blob, f) in &spread {
         let slot = earliest.entry((&f.rule_id, &f.secret, &f.location.path)).or_insert((*seq, *blob));

@@ -5,6 +5,7 @@ mod commit_msg;
 mod history;
 mod init;
 mod install;
+mod judge;
 mod key;
 mod lsp;
 mod merge;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use super::staged::Tally;
+use super::judge::Tally;
 use crate::baseline::{self as baseline_file, Baseline};
 use crate::chunk::{Chunk, Provenance};
 use crate::cli::{Common, OnTimeout};

@@ -12,7 +12,8 @@ use std::sync::Mutex;
 
 use anyhow::Result;
 
-use super::scan::{self, Tally};
+use super::judge::Tally;
+use super::scan;
 use crate::cli::Common;
 use crate::engine::Engine;
 use crate::source::files;

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Read, Write};
 
 use anyhow::{bail, Context, Result};
 
-use super::staged::Tally;
+use super::judge::Tally;
 use crate::chunk::{Chunk, Provenance};
 use crate::cli::Common;
 use crate::engine::Engine;

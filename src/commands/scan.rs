@@ -10,20 +10,13 @@ use crate::chunk::Provenance;
 use crate::cli::Common;
 use crate::engine::Engine;
 use crate::filter::Filters;
-use crate::finding::Finding;
 use crate::report::Summary;
 use crate::rules::RuleSet;
+// `Tally` is the driver's; named here too for the commands that walk files through `record`.
+pub(super) use super::judge::Tally;
+use super::judge::judge;
 use crate::source::files::{self, Event, WalkOptions};
-use crate::source::Skip;
 use crate::ExitStatus;
-
-/// What the parallel walk gathers.
-#[derive(Default)]
-pub(super) struct Tally {
-    pub(super) matches: Vec<Finding>,
-    pub(super) summary: Summary,
-    pub(super) errors: Vec<String>,
-}
 
 pub fn run(common: &Common, paths: &[PathBuf], no_ignore: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
@@ -121,33 +114,24 @@ pub(super) fn finish_tally(
 /// Scans one walked file, or counts why it was not scanned.
 pub(super) fn record(engine: &Engine<'_>, event: Event<'static>, tally: &Mutex<Tally>) {
     let lock = || tally.lock().expect("no scan thread panicked while holding the lock");
-    match event {
+    let (path, result, skip) = match event {
         Event::Chunk(chunk) => {
-            let result = engine.scan(&chunk).and_then(|mut found| {
-                found.extend(engine.file_findings(&chunk.path, chunk.bytes.len() as u64, &chunk.provenance)?);
-                Ok(found)
-            });
-            let mut t = lock();
-            match result {
-                Ok(found) => {
-                    t.summary.scanned += 1;
-                    t.matches.extend(found);
-                }
-                Err(e) => t.errors.push(format!("{}: {e}", chunk.path)),
-            }
+            let size = chunk.bytes.len() as u64;
+            (chunk.path.clone(), judge(engine, &[chunk.path.as_str()], size, &chunk.provenance, Some(&chunk)), None)
         }
         Event::Skipped(path, skip, size) => {
-            let result = engine.file_findings(&path, size, &Provenance::File);
-            let mut t = lock();
-            match skip {
-                Skip::Binary => t.summary.skipped_binary += 1,
-                Skip::TooLarge => t.summary.skipped_large += 1,
-            }
-            match result {
-                Ok(found) => t.matches.extend(found),
-                Err(e) => t.errors.push(format!("{path}: {e}")),
-            }
+            let result = judge(engine, &[path.as_str()], size, &Provenance::File, None);
+            (path, result, Some(skip))
         }
-        Event::Error(path, e) => lock().errors.push(format!("{path}: {e}")),
+        Event::Error(path, e) => return lock().errors.push(format!("{path}: {e}")),
+    };
+    let mut t = lock();
+    // A file that could not be judged is an error, not a file scanned; a skip is counted.
+    if result.is_ok() || skip.is_some() {
+        t.count(skip);
+    }
+    match result {
+        Ok(found) => t.matches.extend(found.into_iter().flatten()),
+        Err(e) => t.errors.push(format!("{path}: {e}")),
     }
 }

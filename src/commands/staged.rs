@@ -3,13 +3,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::cli::Common;
 use crate::engine::Engine;
-use crate::finding::Finding;
-use crate::report::Summary;
-use crate::source::{staged, Body, Item, Skip};
+use super::judge::Tally;
+use crate::source::staged;
 use crate::ExitStatus;
 
 pub fn run(common: &Common, out: &mut dyn Write) -> Result<ExitStatus> {
@@ -35,33 +34,4 @@ pub fn scan_staged(common: &Common, only: &[PathBuf], out: &mut dyn Write) -> Re
     std::mem::forget(engine);
     std::mem::forget(setup);
     status
-}
-
-/// What the items of a git source came to: the engine's matches, and the summary counting
-/// what was scanned and each skip by its reason. `push` shares it.
-pub(super) struct Tally {
-    pub matches: Vec<Finding>,
-    pub summary: Summary,
-}
-
-impl Tally {
-    pub fn new(scope: &'static str) -> Tally {
-        Tally { matches: Vec::new(), summary: Summary { scope, silent_when_clean: true, ..Summary::default() } }
-    }
-
-    /// File rules judge every item (a key store is found whether or not it is text); text
-    /// rules judge the text; a skip is counted.
-    pub fn scan(&mut self, engine: &Engine, item: &Item) -> Result<()> {
-        let found = engine.file_findings(&item.path, item.size, &item.provenance).with_context(|| item.path.clone())?;
-        self.matches.extend(found);
-        match &item.body {
-            Body::Text(chunk) => {
-                self.matches.extend(engine.scan(chunk).with_context(|| item.path.clone())?);
-                self.summary.scanned += 1;
-            }
-            Body::Skipped(Skip::Binary) => self.summary.skipped_binary += 1,
-            Body::Skipped(Skip::TooLarge) => self.summary.skipped_large += 1,
-        }
-        Ok(())
-    }
 }

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{decode, gate, render, resolve_overlaps, windows, Candidate, DecodedSecret, Engine, FileScope, MAX_DECODES};
+use super::{decode, gate, render, resolve_overlaps, windows, Candidate, DecodedSecret, Engine, FileScope, PathCheck, MAX_DECODES};
 use crate::chunk::{Chunk, Provenance};
 use crate::finding::Finding;
 use crate::rules::RuleError;
@@ -54,18 +54,20 @@ struct Found {
     matched: Range<usize>,
     /// Secret, match and encoding of a secret found in decoded text.
     decoded: Option<(String, String, &'static str)>,
+    /// What the path must not say, judged on the result as `Engine::scan_at` does.
+    path_check: Option<PathCheck>,
 }
 
 impl Found {
     fn of(c: Candidate, base: usize) -> Found {
         let shift = |r: Range<usize>| r.start - base..r.end - base;
-        Found { rule: c.rule, secret: shift(c.secret), matched: shift(c.matched), decoded: c.decoded.map(|d| (d.secret, d.matched, d.encoding)) }
+        Found { rule: c.rule, secret: shift(c.secret), matched: shift(c.matched), decoded: c.decoded.map(|d| (d.secret, d.matched, d.encoding)), path_check: c.path_check }
     }
 
     fn at(&self, base: usize) -> Candidate {
         let shift = |r: &Range<usize>| r.start + base..r.end + base;
         let decoded = self.decoded.as_ref().map(|(secret, matched, encoding)| DecodedSecret { secret: secret.clone(), matched: matched.clone(), encoding });
-        Candidate { rule: self.rule, secret: shift(&self.secret), matched: shift(&self.matched), decoded }
+        Candidate { rule: self.rule, secret: shift(&self.secret), matched: shift(&self.matched), decoded, path_check: self.path_check }
     }
 
     fn moved(self, by: isize) -> Found {
@@ -139,6 +141,7 @@ impl Engine<'_> {
         }
         self.decoded_cached(chunk, &scope, &mut lines, &mut candidates)?;
 
+        candidates.retain(|c| c.path_check.is_none_or(|check| check.passes(&chunk.path)));
         let candidates = resolve_overlaps(self.rules, candidates);
         let mut findings = render::findings(self.rules, chunk, &candidates);
         crate::own_files::drop_own(&chunk.path, bytes, &mut findings);
@@ -156,7 +159,7 @@ impl Engine<'_> {
         }
         let hits = self.prefilter.hits(&part);
         if self.workload == super::Workload::Few {
-            self.compile_ahead(&part, scope, &hits.rules);
+            self.compile_ahead(&[(chunk.path.as_str(), scope.clone())], &hits.rules);
         }
         for &(rule, line) in &hits.rules {
             lines[line].woken.push(rule);
@@ -250,11 +253,13 @@ impl Engine<'_> {
             let inner = Chunk::new(chunk.path.clone(), Cow::Owned(d.text), chunk.provenance.clone());
             let hits = self.prefilter.hits(&inner);
             let text = |r: Range<usize>| String::from_utf8_lossy(&inner.bytes[r]).into_owned();
-            let found = self.candidates(&inner, scope, &hits.rules)?.into_iter().map(|c| Found {
+            let scopes = [(chunk.path.as_str(), scope.clone())];
+            let found = self.candidates(&inner, &scopes, &hits.rules)?.into_iter().map(|c| Found {
                 rule: c.rule,
                 secret: d.range.clone(),
                 matched: d.range.clone(),
                 decoded: Some((text(c.secret), text(c.matched), d.encoding)),
+                path_check: c.path_check,
             });
             out.push(found.collect());
         }

@@ -123,6 +123,7 @@ fn char_end(bytes: &[u8], mut end: usize) -> usize {
 }
 
 /// A regex match that passed the secret checks, before it becomes a finding.
+#[derive(Clone)]
 pub(crate) struct Candidate {
     rule: usize,
     secret: Range<usize>,
@@ -130,8 +131,28 @@ pub(crate) struct Candidate {
     matched: Range<usize>,
     /// Set when the secret was found in the decoded text of the value at `secret`.
     decoded: Option<DecodedSecret>,
+    /// What a path must not say for this candidate to stand (generic and password rules):
+    /// judged per path, as one blob can have several.
+    path_check: Option<PathCheck>,
 }
 
+/// The path-free half of the path checks of a generic or password candidate.
+#[derive(Clone, Copy)]
+struct PathCheck {
+    /// The value is outside any string literal: an expression, in a code file.
+    unquoted: bool,
+    /// The text is a script by its first line (`#!/usr/bin/env python`), whatever its name.
+    script: bool,
+}
+
+impl PathCheck {
+    fn passes(&self, path: &str) -> bool {
+        // `is_code_file` with no text judges the name alone.
+        !gate::is_fake_path(path) && !(self.unquoted && (self.script || gate::is_code_file(path, b"")))
+    }
+}
+
+#[derive(Clone)]
 pub(crate) struct DecodedSecret {
     secret: String,
     matched: String,
@@ -213,28 +234,60 @@ impl<'r> Engine<'r> {
     }
 
     pub fn scan(&self, chunk: &Chunk<'_>) -> Result<Vec<Finding>, RuleError> {
+        let mut per_path = self.scan_at(chunk, &[chunk.path.as_str()])?;
+        Ok(per_path.pop().unwrap_or_default())
+    }
+
+    /// Scans `chunk` once for all of `paths` (the paths one blob had) and judges what depends
+    /// on the path (rules' paths, generic rules, fake paths, code files) at each: the findings
+    /// at `paths[i]` are `result[i]`, each located at that path.
+    pub fn scan_at(&self, chunk: &Chunk<'_>, paths: &[&str]) -> Result<Vec<Vec<Finding>>, RuleError> {
         let hits = self.prefilter.hits(chunk);
-        let scope = self.scope(&chunk.path);
+        let scopes: Vec<(&str, FileScope)> = paths.iter().map(|&p| (p, self.scope(p))).collect();
         if self.workload == Workload::Few {
-            self.compile_ahead(chunk, &scope, &hits.rules);
+            self.compile_ahead(&scopes, &hits.rules);
         }
-        let mut candidates = self.candidates(chunk, &scope, &hits.rules)?;
-        self.decoded(chunk, &scope, &hits.decode_lines, &mut candidates)?;
-        let candidates = resolve_overlaps(self.rules, candidates);
-        let mut findings = render::findings(self.rules, chunk, &candidates);
-        crate::own_files::drop_own(&chunk.path, &chunk.bytes, &mut findings);
-        Ok(findings)
+        let mut candidates = self.candidates(chunk, &scopes, &hits.rules)?;
+        self.decoded(chunk, &scopes, &hits.decode_lines, &mut candidates)?;
+        let mut out = Vec::with_capacity(paths.len());
+        for (path, scope) in &scopes {
+            let mut kept = Vec::with_capacity(candidates.len());
+            for c in &candidates {
+                if self.wanted(c.rule, scope, path)? && c.path_check.is_none_or(|check| check.passes(path)) {
+                    kept.push(c.clone());
+                }
+            }
+            let kept = resolve_overlaps(self.rules, kept);
+            let mut findings = render::findings(self.rules, chunk, &kept);
+            for f in &mut findings {
+                f.location.path.clear();
+                f.location.path.push_str(path);
+            }
+            crate::own_files::drop_own(path, &chunk.bytes, &mut findings);
+            out.push(findings);
+        }
+        Ok(out)
+    }
+
+    /// Whether any of the paths lets rule `index` run.
+    fn wanted_any(&self, index: usize, scopes: &[(&str, FileScope)]) -> Result<bool, RuleError> {
+        for (path, scope) in scopes {
+            if self.wanted(index, scope, path)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Compiles the regexes a commit's hits woke, on two threads when there are several:
     /// compiling is most of a commit's own work. Bulk scans compile each regex once anyway.
     /// Errors are left for `candidates` to report.
-    fn compile_ahead(&self, chunk: &Chunk<'_>, scope: &FileScope, hits: &[(usize, usize)]) {
+    fn compile_ahead(&self, scopes: &[(&str, FileScope)], hits: &[(usize, usize)]) {
         let mut todo: Vec<usize> = hits.iter().map(|h| h.0).collect();
         todo.dedup();
         let todo: Vec<&Rule> = todo
             .into_iter()
-            .filter(|&i| self.wanted(i, scope, &chunk.path).unwrap_or(true))
+            .filter(|&i| self.wanted_any(i, scopes).unwrap_or(true))
             .map(|i| &self.rules.rules()[i])
             .filter(|r| !r.is_compiled())
             .collect();
@@ -253,11 +306,11 @@ impl<'r> Engine<'r> {
         });
     }
 
-    fn candidates(&self, chunk: &Chunk<'_>, scope: &FileScope, hits: &[(usize, usize)]) -> Result<Vec<Candidate>, RuleError> {
+    fn candidates(&self, chunk: &Chunk<'_>, scopes: &[(&str, FileScope)], hits: &[(usize, usize)]) -> Result<Vec<Candidate>, RuleError> {
         let mut out = Vec::new();
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let rule = &self.rules.rules()[group[0].0];
-            if !self.wanted(group[0].0, scope, &chunk.path)? {
+            if !self.wanted_any(group[0].0, scopes)? {
                 continue;
             }
             let lines = group.iter().map(|&(_, line)| line);
@@ -266,7 +319,7 @@ impl<'r> Engine<'r> {
             }
         }
         for &index in &self.path_rules {
-            if self.wanted(index, scope, &chunk.path)? {
+            if self.wanted_any(index, scopes)? {
                 self.match_window(chunk, index, 0..chunk.bytes.len(), &mut out)?;
             }
         }
@@ -275,7 +328,7 @@ impl<'r> Engine<'r> {
 
     /// Decodes the encoded values on flagged lines and scans each decoded text on its own;
     /// what it finds is reported at the encoded value.
-    fn decoded(&self, chunk: &Chunk<'_>, scope: &FileScope, lines: &[usize], out: &mut Vec<Candidate>) -> Result<(), RuleError> {
+    fn decoded(&self, chunk: &Chunk<'_>, scopes: &[(&str, FileScope)], lines: &[usize], out: &mut Vec<Candidate>) -> Result<(), RuleError> {
         let mut budget = MAX_DECODES;
         for &line in lines {
             if !chunk.in_scope(line as u32 + 1, line as u32 + 1) {
@@ -289,7 +342,7 @@ impl<'r> Engine<'r> {
                 budget -= 1;
                 let inner = Chunk::new(chunk.path.clone(), Cow::Owned(d.text), chunk.provenance.clone());
                 let hits = self.prefilter.hits(&inner);
-                for c in self.candidates(&inner, scope, &hits.rules)? {
+                for c in self.candidates(&inner, scopes, &hits.rules)? {
                     let text = |r: Range<usize>| String::from_utf8_lossy(&inner.bytes[r]).into_owned();
                     let encoded = span.start + d.range.start..span.start + d.range.end;
                     out.push(Candidate {
@@ -297,6 +350,7 @@ impl<'r> Engine<'r> {
                         secret: encoded.clone(),
                         matched: encoded,
                         decoded: Some(DecodedSecret { secret: text(c.secret), matched: text(c.matched), encoding: d.encoding }),
+                        path_check: c.path_check,
                     });
                 }
             }
@@ -323,43 +377,42 @@ impl<'r> Engine<'r> {
                 continue;
             }
             let secret = window.start + s.start..char_end(&chunk.bytes, window.start + s.end);
-            if !accept(rule, chunk, &secret, &m, window.start) {
-                continue;
-            }
+            let Some(path_check) = accept(rule, chunk, &secret, &m, window.start) else { continue };
             let first = chunk.line_index(secret.start) as u32 + 1;
             let last = chunk.line_index(secret.end - 1) as u32 + 1;
             if !chunk.in_scope(first, last) {
                 continue;
             }
             let matched = window.start + m.whole.start..window.start + m.whole.end;
-            out.push(Candidate { rule: index, secret, matched, decoded: None });
+            out.push(Candidate { rule: index, secret, matched, decoded: None, path_check });
         }
         Ok(())
     }
 }
 
-/// The checks a captured secret must pass, cheapest and surest first.
-fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, base: usize) -> bool {
+/// The checks a captured secret must pass, cheapest and surest first: `None` when it fails
+/// one, else what the path must not say (judged per path by `PathCheck::passes`).
+fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, base: usize) -> Option<Option<PathCheck>> {
     let bytes = &chunk.bytes[secret.clone()];
     let name = m.name.clone().map(|n| &chunk.bytes[base + n.start..base + n.end]);
     if gate::is_public_test_key(bytes) || gate::is_harmless_by_prefix(bytes) || gate::is_public_jwt(bytes) {
-        return false;
+        return None;
     }
     // `BASE64_ENCODED_PASSWORD`: the name of what belongs there.
     if std::str::from_utf8(bytes).is_ok_and(gate::is_env_name) {
-        return false;
+        return None;
     }
     if rule.spec.basic_auth && !basic_auth_ok(bytes) {
-        return false;
+        return None;
     }
     if rule.spec.min_classes.is_some_and(|min| gate::char_classes(bytes) < min) {
-        return false;
+        return None;
     }
     let line = chunk.line_span(chunk.line_index(secret.start));
     let line_bytes = &chunk.bytes[line.clone()];
     match rule.spec.checksum.as_deref().and_then(|kind| checksum::verify(kind, bytes)) {
-        Some(true) => return true,
-        Some(false) if gate::says_fake(line_bytes) => return false,
+        Some(true) => return Some(None),
+        Some(false) if gate::says_fake(line_bytes) => return None,
         _ => {}
     }
     let generic = rule.is_generic();
@@ -368,18 +421,18 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
         // A short password cannot reach a long key's entropy: generic rules scale the bar.
         let min = if generic { min.min((bytes.len() as f64).log2() - 0.6) } else { min };
         if gate::entropy(bytes) < min {
-            return false;
+            return None;
         }
     }
     // A smell's match is code, not a value: only a captured `secret` part can be a stand-in.
     let value_captured = rule.spec.kind == Kind::Secret || m.secret.is_some();
     if value_captured && is_placeholder(bytes) {
-        return false;
+        return None;
     }
     if generic || rule.spec.password {
-        let stand_in = gate::says_fake(line_bytes) || gate::is_anonymous(line_bytes) || gate::is_fake_path(&chunk.path);
+        let stand_in = gate::says_fake(line_bytes) || gate::is_anonymous(line_bytes);
         if line.len() > gate::MAX_GENERIC_LINE || stand_in {
-            return false;
+            return None;
         }
         let value_ok = if password {
             gate::password_value_ok(bytes) || gate::generic_value_ok(bytes, name)
@@ -388,20 +441,21 @@ fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, 
         };
         // A name that ends in `password` is one, whatever words come first (`EMAIL_HOST_PASSWORD`).
         if !value_ok || (!password && name.is_some_and(gate::names_a_non_secret)) {
-            return false;
+            return None;
         }
         let before = &chunk.bytes[line.start..secret.start.max(line.start)];
         if gate::is_lookup(before) {
-            return false;
+            return None;
         }
         // In source code a value outside any string literal is an expression, and `x(` is a
         // call.
         let in_string = [b'"', b'\'', b'`'].iter().any(|q| before.iter().filter(|&&b| b == *q).count() % 2 == 1);
-        if (!in_string && gate::is_code_file(&chunk.path, &chunk.bytes)) || chunk.bytes.get(secret.end) == Some(&b'(') {
-            return false;
+        if chunk.bytes.get(secret.end) == Some(&b'(') {
+            return None;
         }
+        return Some(Some(PathCheck { unquoted: !in_string, script: gate::is_code_file("", &chunk.bytes) }));
     }
-    true
+    Some(None)
 }
 
 /// The byte ranges a rule's regex runs on: each line with a keyword hit (and the lines after

@@ -305,7 +305,7 @@ fn issue_13_dedupe_is_full_not_only_neighbours() {
     let rule = |id: &str, kind: &str| format!("[[rules]]\nid = \"{id}\"\ndescription = \"d\"\nkind = \"{kind}\"\nkeywords = [\"k\"]\nregex = \"k\"\n");
     let file = [rule("first-secret", "secret"), rule("a-smell", "smell"), rule("second-secret", "secret")].concat();
     set.add_file("dedupe.toml", &file).expect("rules load");
-    let candidate = |rule: usize, secret: std::ops::Range<usize>| super::Candidate { rule, matched: secret.clone(), secret, decoded: None };
+    let candidate = |rule: usize, secret: std::ops::Range<usize>| super::Candidate { rule, matched: secret.clone(), secret, decoded: None, path_check: None };
     let kept = |all: Vec<super::Candidate>| -> Vec<(usize, std::ops::Range<usize>)> {
         super::resolve_overlaps(&set, all).into_iter().map(|c| (c.rule, c.secret)).collect()
     };

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::hash_map::Entry;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -52,14 +52,15 @@ impl Shard {
     }
 }
 
-/// One distinct blob and where it first appeared.
+/// One distinct blob and where it appeared.
 #[derive(Debug)]
 pub struct Blob {
     pub id: ObjectId,
     /// Position of the introducing commit in the oldest-first order.
     pub seq: u32,
-    /// Paths it had in that commit (several when identical files were added together).
-    paths: Vec<u32>,
+    /// Every path it had, each with the commit that first put it there: the engine judges
+    /// a blob per path (`fakes/x.py` and `src/x.py` differ), and a copy is a leak of its own.
+    paths: Vec<(u32, u32)>,
 }
 
 /// Counters for `--stats`.
@@ -86,11 +87,13 @@ pub struct Stats {
 
 /// What the scan hands the caller for each blob.
 pub enum Event<'a> {
-    /// `blob` indexes [`History::blobs`].
-    Chunk { blob: usize, chunk: Chunk<'a> },
+    /// `blob` indexes [`History::blobs`]; `paths` are the paths it had, as
+    /// [`History::paths`] lists them.
+    Chunk { blob: usize, paths: Vec<&'a str>, size: u64, chunk: Chunk<'a> },
     /// A commit's message, already attributed to its commit.
     Message(Chunk<'a>),
-    Skipped(Skip),
+    /// A blob not read, with its paths and size: file rules judge it still (a key store).
+    Skipped { blob: usize, paths: Vec<&'a str>, size: u64, skip: Skip },
     Error(String),
 }
 
@@ -122,10 +125,14 @@ impl History {
             walker.tree(*tree, &mut BString::default(), seq as u32 + 1)?;
         }
         let Walker { mut blobs, paths, mut stats, .. } = walker;
-        blobs.retain(|b| b.seq > 0);
         for blob in &mut blobs {
-            blob.seq -= 1;
+            blob.paths.retain(|&(_, seq)| seq > 0);
+            for (_, seq) in &mut blob.paths {
+                *seq -= 1;
+            }
+            blob.seq = blob.paths.iter().map(|&(_, seq)| seq).min().unwrap_or(u32::MAX);
         }
+        blobs.retain(|b| !b.paths.is_empty());
         stats.commits = order.len();
         stats.distinct_blobs = blobs.len();
         if let Some(shard) = shard {
@@ -136,9 +143,18 @@ impl History {
         Ok(History { repo: sync, commits, paths, blobs, stats })
     }
 
-    /// The paths blob `index` had in its introducing commit.
-    pub fn paths(&self, index: usize) -> impl Iterator<Item = &str> {
-        self.blobs[index].paths.iter().map(|&p| self.paths[p as usize].as_str())
+    /// The paths blob `index` had, each with the commit (`seq`) that first put it there.
+    pub fn paths(&self, index: usize) -> impl Iterator<Item = (&str, u32)> {
+        self.blobs[index].paths.iter().map(|&(p, seq)| (self.paths[p as usize].as_str(), seq))
+    }
+
+    /// Whether the commit at `seq` holds blob `index` at `path`: after a copy the old path
+    /// still does, after a move it does not.
+    pub fn holds(&self, seq: u32, path: &str, index: usize) -> bool {
+        let repo = self.repo.to_thread_local();
+        let tree = repo.find_commit(self.commits[seq as usize]).ok().and_then(|c| c.tree().ok());
+        let entry = tree.and_then(|t| t.lookup_entry(path.split('/')).ok().flatten());
+        entry.is_some_and(|e| e.object_id() == self.blobs[index].id)
     }
 
     /// Reads every blob once, in parallel, and hands it to `visit`. Blobs over `max_size` or
@@ -165,9 +181,10 @@ impl History {
                     Err(e) => return visit(Event::Error(format!("blob {}: {e}", blob.id))),
                 };
                 tick(size);
+                let paths: Vec<&str> = blob.paths.iter().map(|&(p, _)| this.paths[p as usize].as_str()).collect();
                 if size > max_size {
                     large.fetch_add(1, Ordering::Relaxed);
-                    return visit(Event::Skipped(Skip::TooLarge));
+                    return visit(Event::Skipped { blob: index, paths, size, skip: Skip::TooLarge });
                 }
                 let object = match repo.find_object(blob.id) {
                     Ok(object) => object,
@@ -175,13 +192,12 @@ impl History {
                 };
                 if is_binary(&object.data) {
                     binary.fetch_add(1, Ordering::Relaxed);
-                    return visit(Event::Skipped(Skip::Binary));
+                    return visit(Event::Skipped { blob: index, paths, size, skip: Skip::Binary });
                 }
                 scanned.fetch_add(1, Ordering::Relaxed);
                 bytes.fetch_add(object.data.len() as u64, Ordering::Relaxed);
-                let path = this.paths[blob.paths[0] as usize].clone();
-                let chunk = Chunk::new(path, Cow::Borrowed(&object.data), Provenance::File);
-                visit(Event::Chunk { blob: index, chunk });
+                let chunk = Chunk::new(paths[0].to_string(), Cow::Borrowed(&object.data), Provenance::File);
+                visit(Event::Chunk { blob: index, paths, size, chunk });
             },
         );
         self.stats.scanned = scanned.into_inner();
@@ -371,12 +387,16 @@ pub(super) fn ref_tips(repo: &gix::Repository, prefix: Option<&str>) -> Result<V
     Ok(tips)
 }
 
-/// Walks trees, recording each distinct blob with the commit and paths that introduced it.
+/// Walks trees, recording each distinct blob with every path it had and the commit that first
+/// put it there.
 struct Walker<'r> {
     repo: &'r gix::Repository,
-    /// The first commit each tree was met in.
-    trees: HashMap<ObjectId, u32>,
+    /// The folders each tree was walked as: the same tree under a new name (a copied or
+    /// moved folder) puts its blobs at new paths, so it is walked again.
+    trees: HashMap<ObjectId, Vec<BString>>,
     blob_index: HashMap<ObjectId, u32>,
+    /// (blob, path) pairs recorded, looked up for blobs with many paths (an empty file).
+    blob_paths: HashSet<(u32, u32)>,
     blobs: Vec<Blob>,
     path_ids: HashMap<BString, u32>,
     paths: Vec<String>,
@@ -389,6 +409,7 @@ impl<'r> Walker<'r> {
             repo,
             trees: HashMap::new(),
             blob_index: HashMap::new(),
+            blob_paths: HashSet::new(),
             blobs: Vec::new(),
             path_ids: HashMap::new(),
             paths: Vec::new(),
@@ -398,11 +419,11 @@ impl<'r> Walker<'r> {
 
     fn tree(&mut self, id: ObjectId, prefix: &mut BString, seq: u32) -> Result<()> {
         match self.trees.entry(id) {
-            // Walked in an earlier commit: every blob below was introduced there.
-            Entry::Occupied(first) if *first.get() < seq => return Ok(()),
-            Entry::Occupied(_) => {}
+            // Walked under this name before: every blob below is recorded at its path.
+            Entry::Occupied(walked) if walked.get().contains(prefix) => return Ok(()),
+            Entry::Occupied(mut walked) => walked.get_mut().push(prefix.clone()),
             Entry::Vacant(slot) => {
-                slot.insert(seq);
+                slot.insert(vec![prefix.clone()]);
             }
         }
         let tree = self.repo.find_tree(id).with_context(|| format!("cannot read tree {id} (at {prefix})"))?;
@@ -429,20 +450,28 @@ impl<'r> Walker<'r> {
 
     fn blob(&mut self, id: ObjectId, path: &BString, seq: u32) {
         self.stats.blobs_seen += 1;
-        match self.blob_index.get(&id) {
-            None => {
-                let path = self.intern(path);
-                self.blob_index.insert(id, self.blobs.len() as u32);
-                self.blobs.push(Blob { id, seq, paths: vec![path] });
+        let Some(&i) = self.blob_index.get(&id) else {
+            let p = self.intern(path);
+            self.blob_index.insert(id, self.blobs.len() as u32);
+            self.blob_paths.insert((self.blobs.len() as u32, p));
+            self.blobs.push(Blob { id, seq, paths: vec![(p, seq)] });
+            return;
+        };
+        // Mostly the same blob at the same path, in a folder that changed around it: a few
+        // comparisons, no hashing.
+        let known = &self.blobs[i as usize].paths;
+        if known.len() <= 8 {
+            if known.iter().any(|&(p, _)| self.paths[p as usize].as_bytes() == path.as_slice()) {
+                return;
             }
-            Some(&i) if self.blobs[i as usize].seq == seq => {
-                let path = self.intern(path);
-                let blob = &mut self.blobs[i as usize];
-                if !blob.paths.contains(&path) {
-                    blob.paths.push(path);
-                }
+            let p = self.intern(path);
+            self.blob_paths.insert((i, p));
+            self.blobs[i as usize].paths.push((p, seq));
+        } else {
+            let p = self.intern(path);
+            if self.blob_paths.insert((i, p)) {
+                self.blobs[i as usize].paths.push((p, seq));
             }
-            Some(_) => {}
         }
     }
 

@@ -29,3 +29,4 @@ mod realistic;
 mod smells;
 mod conventions;
 mod issue_13;
+mod history_paths;
