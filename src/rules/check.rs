@@ -86,11 +86,7 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
         Err(e) => return vec![e],
     };
     let engine = Engine::new(&alone);
-    let found = |example: &str| -> Result<usize, String> {
-        let (path, text) = split_path(example);
-        let chunk = Chunk::new(path.into(), Cow::Borrowed(text.as_bytes()), Provenance::File);
-        engine.scan(&chunk).map(|f| f.len()).map_err(|e| e.to_string())
-    };
+    let found = |example: &str| spans(&engine, example).map(|s| s.len());
     for (i, example) in rule.spec.examples.iter().enumerate() {
         let lower = split_path(example).1.to_lowercase();
         let path_only = rule.spec.keywords.is_empty() && rule.spec.path.is_some();
@@ -99,7 +95,52 @@ fn check_one(rule: &Rule, require_examples: bool) -> Vec<String> {
         }
     }
     failures.extend(run_examples(rule, found));
+    if require_examples {
+        failures.extend(compare_builds(rule, &engine, &Engine::for_bulk(&alone)));
+    }
     failures
+}
+
+/// Where a finding is (line, column, end line, end column) and the secret it captured.
+type Span = (u32, u32, u32, u32, String);
+
+/// The spans a rule finds in an example.
+fn spans(engine: &Engine, example: &str) -> Result<Vec<Span>, String> {
+    let (path, text) = split_path(example);
+    let chunk = Chunk::new(path.into(), Cow::Borrowed(text.as_bytes()), Provenance::File);
+    let findings = engine.scan(&chunk).map_err(|e| e.to_string())?;
+    Ok(findings
+        .into_iter()
+        .map(|f| (f.location.line, f.location.column, f.location.end_line, f.location.end_column, f.secret))
+        .collect())
+}
+
+/// A commit scans with the commit build (an NFA searched by a backtracker or PikeVM), a
+/// folder or a history with the bulk build (a lazy DFA): both must find the same spans in
+/// every example and negative example, or a secret caught in one is missed in the other.
+fn compare_builds(rule: &Rule, commit: &Engine, bulk: &Engine) -> Vec<String> {
+    let examples = rule.spec.examples.iter().enumerate().map(|(i, e)| (format!("example {}", i + 1), e));
+    let negatives = rule.spec.negative_examples.iter().enumerate().map(|(i, e)| (format!("negative example {}", i + 1), e));
+    let mut failures = Vec::new();
+    for (name, example) in examples.chain(negatives) {
+        let (Ok(a), Ok(b)) = (spans(commit, example), spans(bulk, example)) else {
+            continue; // run_examples reports the error
+        };
+        if a != b {
+            failures.push(format!("{name}: the commit build finds {}, the bulk build finds {}", describe(&a), describe(&b)));
+        }
+    }
+    failures
+}
+
+/// Spans by position only: a failure message never shows a secret.
+fn describe(spans: &[Span]) -> String {
+    if spans.is_empty() {
+        return "nothing".to_string();
+    }
+    let each: Vec<String> =
+        spans.iter().map(|(l, c, el, ec, secret)| format!("{l}:{c}-{el}:{ec} ({} bytes)", secret.len())).collect();
+    each.join(", ")
 }
 
 /// Links are https URLs; a built-in rule says what to do once it fires (through its provider
@@ -168,5 +209,29 @@ fn split_path(example: &str) -> (&str, &str) {
     match example.strip_prefix("@path ").and_then(|rest| rest.split_once('\n')) {
         Some((path, text)) => (path.trim(), text),
         None => ("example", example),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_set(regex: &str) -> RuleSet {
+        let text = format!(
+            "[[rules]]\nid = \"demo-token\"\ndescription = \"demo\"\nkeywords = [\"demo_\"]\nregex = '''{regex}'''\nexamples = [\"demo_q7xk2m9p\"]\nnegative_examples = [\"demo_\"]\n"
+        );
+        let mut set = RuleSet::default();
+        set.add_file("demo.toml", &text).expect("valid rule");
+        set
+    }
+
+    /// Two engines that capture different spans stand in for two builds that disagree.
+    #[test]
+    fn a_disagreement_names_the_example_and_both_builds() {
+        let (whole, part) = (rule_set("demo_[a-z0-9]{8}"), rule_set("demo_(?P<secret>[a-z0-9]{8})"));
+        let rule = &whole.rules()[0];
+        let failures = compare_builds(rule, &Engine::new(&whole), &Engine::for_bulk(&part));
+        assert_eq!(failures, ["example 1: the commit build finds 1:1-1:14 (13 bytes), the bulk build finds 1:6-1:14 (8 bytes)"]);
+        assert!(compare_builds(rule, &Engine::new(&whole), &Engine::for_bulk(&whole)).is_empty());
     }
 }

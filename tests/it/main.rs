@@ -31,3 +31,4 @@ mod conventions;
 mod issue_13;
 mod history_paths;
 mod readme;
+mod spans;
