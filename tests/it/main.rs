@@ -30,3 +30,4 @@ mod smells;
 mod conventions;
 mod issue_13;
 mod history_paths;
+mod layers;
