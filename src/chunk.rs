@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn scope_keeps_touching_lines() {
-        let c = chunk("a\nb\nc\n").with_scope(vec![2..3]);
+        let c = chunk("a\nb\nc\n").with_scope(std::iter::once(2..3).collect());
         assert!(c.in_scope(2, 2));
         assert!(c.in_scope(1, 3));
         assert!(!c.in_scope(1, 1));

@@ -72,9 +72,9 @@ fn multiline_block_is_matched_across_lines_and_scoped() {
     assert_eq!((loc.line, loc.column, loc.end_line), (3, 1, 4));
 
     // Only the key body changed: the block still counts, since it touches an added line.
-    let chunk = Chunk::new("f".into(), Cow::Borrowed(text.as_bytes()), Provenance::Staged).with_scope(vec![4..5]);
+    let chunk = Chunk::new("f".into(), Cow::Borrowed(text.as_bytes()), Provenance::Staged).with_scope(std::iter::once(4..5).collect());
     assert_eq!(Engine::new(&rules).scan(&chunk).expect("scan").len(), 1);
-    let chunk = Chunk::new("f".into(), Cow::Borrowed(text.as_bytes()), Provenance::Staged).with_scope(vec![1..2]);
+    let chunk = Chunk::new("f".into(), Cow::Borrowed(text.as_bytes()), Provenance::Staged).with_scope(std::iter::once(1..2).collect());
     assert_eq!(Engine::new(&rules).scan(&chunk).expect("scan").len(), 0);
 }
 

@@ -30,4 +30,5 @@ mod smells;
 mod conventions;
 mod issue_13;
 mod history_paths;
+mod readme;
 mod layers;
