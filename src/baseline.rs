@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::ConfigError;
+use crate::file_error::ConfigError;
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = ".leakguard-baseline.toml";

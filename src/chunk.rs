@@ -183,6 +183,19 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
     Some(char::decode_utf16(units_of(&bytes[bom..], little)).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect())
 }
 
+/// Files larger than this are skipped (and counted) rather than read whole.
+pub const MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
+
+/// A path as reports show it: `/` separators, no leading `./`.
+pub fn display_path(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy();
+    let text = if std::path::MAIN_SEPARATOR == '\\' { text.replace('\\', "/") } else { text.into_owned() };
+    match text.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,3 +276,4 @@ mod tests {
         assert!(!c.in_scope(3, 3));
     }
 }
+

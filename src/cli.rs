@@ -253,7 +253,7 @@ pub enum Command {
         /// The remote's URL, as git passes it to the hook.
         url: Option<String>,
         /// Blobs larger than this many bytes are skipped (and counted).
-        #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
+        #[arg(long, value_name = "BYTES", default_value_t = crate::chunk::MAX_FILE_SIZE)]
         max_blob_size: u64,
         #[command(flatten)]
         report: ReportArgs,
@@ -275,7 +275,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OnTimeout::Refuse)]
         on_timeout: OnTimeout,
         /// Blobs larger than this many bytes are skipped (and counted).
-        #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
+        #[arg(long, value_name = "BYTES", default_value_t = crate::chunk::MAX_FILE_SIZE)]
         max_blob_size: u64,
         #[command(flatten)]
         report: ReportArgs,
@@ -336,7 +336,7 @@ pub struct HistoryArgs {
     #[arg(long = "branch", value_name = "NAME")]
     pub branches: Vec<String>,
     /// Blobs larger than this many bytes are skipped (and counted).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::source::MAX_FILE_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::chunk::MAX_FILE_SIZE)]
     pub max_blob_size: u64,
     /// Scan share K of N (1-based), chosen by blob id; `merge` combines the shares' reports.
     #[arg(long, value_name = "K/N")]

@@ -11,6 +11,7 @@ pub mod cli;
 mod commands;
 pub mod config;
 pub mod engine;
+mod file_error;
 pub mod filter;
 pub mod finding;
 pub mod lsp;

@@ -15,6 +15,11 @@
 
 use crate::finding::Finding;
 
+/// The names are kept here, below the engine that drops these files' own findings; `config` and
+/// `filter` name their files through them.
+pub const CONFIG_FILE: &str = ".leakguard.toml";
+pub const GITLEAKSIGNORE_FILE: &str = ".gitleaksignore";
+
 /// Drops the findings that are part of a leakguard (or migrated-from scanner) file's own
 /// structure. `text` is the whole file.
 pub fn drop_own(path: &str, text: &[u8], findings: &mut Vec<Finding>) {
@@ -24,12 +29,12 @@ pub fn drop_own(path: &str, text: &[u8], findings: &mut Vec<Finding>) {
     let name = path.rsplit('/').next().unwrap_or(path);
     let Ok(text) = std::str::from_utf8(text) else { return };
     match name {
-        crate::config::FILE_NAME => {
+        CONFIG_FILE => {
             let samples = config_samples(text);
             findings.retain(|f| f.secret.is_empty() || !samples.iter().any(|s| s.contains(f.secret.as_str())));
         }
         ".secrets.baseline" if is_detect_secrets_baseline(text) => findings.clear(),
-        _ if name == crate::filter::gitleaksignore_file() && is_gitleaksignore(text) => findings.clear(),
+        _ if name == GITLEAKSIGNORE_FILE && is_gitleaksignore(text) => findings.clear(),
         _ if name.ends_with(".toml") && is_baseline(text) => findings.clear(),
         _ => {}
     }

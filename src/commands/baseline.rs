@@ -95,7 +95,7 @@ pub fn run(common: &Common, mode: Mode, from_detect_secrets: Option<&Path>, err:
     writeln!(
         err,
         "leakguard: wrote {}: {} accepted ({} added, {} removed) from {scanned}",
-        crate::source::display_path(&path),
+        crate::chunk::display_path(&path),
         next.len(),
         next.difference(&before).count(),
         before.difference(&next).count(),
@@ -140,7 +140,7 @@ fn tracked_findings(setup: &super::Setup, root: &Path, tracked: &TrackedFiles) -
     let mut from_index = 0;
     for file in &tracked.files {
         let on_disk = root.join(&file.path);
-        let shown = crate::source::display_path(&file.path);
+        let shown = crate::chunk::display_path(&file.path);
         let event = if std::fs::symlink_metadata(&on_disk).is_ok_and(|m| m.is_file()) {
             files::read_file_as(&on_disk, shown)
         } else {
@@ -164,7 +164,7 @@ fn tracked_findings(setup: &super::Setup, root: &Path, tracked: &TrackedFiles) -
 fn staged_event(tracked: &TrackedFiles, file: &Tracked, shown: String) -> Result<Event<'static>> {
     let bytes = tracked.staged_content(file)?;
     let size = bytes.len() as u64;
-    Ok(if size > crate::source::MAX_FILE_SIZE {
+    Ok(if size > crate::chunk::MAX_FILE_SIZE {
         Event::Skipped(shown, Skip::TooLarge, size)
     } else if is_binary(&bytes) {
         Event::Skipped(shown, Skip::Binary, size)
@@ -179,7 +179,7 @@ fn history_findings(setup: &super::Setup, common: &Common, err: &mut dyn Write) 
         ranges: Vec::new(),
         since: None,
         branches: Vec::new(),
-        max_blob_size: crate::source::MAX_FILE_SIZE,
+        max_blob_size: crate::chunk::MAX_FILE_SIZE,
         shard: None,
         stats: false,
         timeout: None,
@@ -217,7 +217,7 @@ pub fn list(common: &Common, out: &mut dyn Write, err: &mut dyn Write) -> Result
         now.entry((f.rule_id.clone(), baseline.hash(&f.rule_id, &f.secret))).or_default().push(at);
     }
 
-    let shown = crate::source::display_path(&path);
+    let shown = crate::chunk::display_path(&path);
     let mut rows = vec![["#".to_string(), "id".into(), "rule".into(), "path".into(), "now".into(), "mark".into()]];
     for (index, entry) in baseline.entries().enumerate() {
         let n = index + 1;
@@ -272,7 +272,7 @@ pub fn mark(common: &Common, which: &str, mark: &str, err: &mut dyn Write) -> Re
     baseline.set_mark(&entry, mark);
     crate::atomic::write(&path, baseline.to_toml().as_bytes(), None).with_context(|| format!("cannot write {}", path.display()))?;
     let what = mark.map_or("no mark".to_string(), |m| format!("marked {}", m.as_str()));
-    writeln!(err, "leakguard: {}: {} {} at {}: {what}", crate::source::display_path(&path), short_id(&entry), entry.rule, entry.path)?;
+    writeln!(err, "leakguard: {}: {} {} at {}: {what}", crate::chunk::display_path(&path), short_id(&entry), entry.rule, entry.path)?;
     Ok(ExitStatus::Clean)
 }
 

@@ -30,7 +30,7 @@ pub fn run(common: &Common, file: &Path, out: &mut dyn Write) -> Result<ExitStat
     let base = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     let setup = super::setup(common, &base, &root)?;
     let recorded = recorded_part(&bytes, &Cleanup::from_git_config());
-    let chunk = Chunk::new(crate::source::display_path(file), Cow::Owned(recorded), Provenance::Staged);
+    let chunk = Chunk::new(crate::chunk::display_path(file), Cow::Owned(recorded), Provenance::Staged);
     let engine = Engine::new(&setup.rules);
     let matches = engine.scan(&chunk)?;
     let summary = Summary { scope: "", items: Some(("commit message", "commit messages")), scanned: 1, silent_when_clean: true, ..Summary::default() };

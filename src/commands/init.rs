@@ -75,6 +75,6 @@ pub fn run(common: &Common, from_gitleaks: Option<&Path>, force: bool, out: &mut
     config::build(Some(&loaded), false).context("the converted config is not valid")?;
     // Atomic: with --force, a failed write leaves the previous config whole.
     crate::atomic::write(&target, text.as_bytes(), None).with_context(|| format!("cannot write {}", target.display()))?;
-    writeln!(out, "wrote {}", crate::source::display_path(&target))?;
+    writeln!(out, "wrote {}", crate::chunk::display_path(&target))?;
     Ok(ExitStatus::Clean)
 }

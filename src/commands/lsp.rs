@@ -77,7 +77,7 @@ impl Repos<'_> {
             (canonical, std::fs::canonicalize(&root).unwrap_or(root))
         });
         let file = canonical.join(path.file_name().unwrap_or_default());
-        let rel = file.strip_prefix(&*root).map_or_else(|_| crate::source::display_path(&file), crate::source::display_path);
+        let rel = file.strip_prefix(&*root).map_or_else(|_| crate::chunk::display_path(&file), crate::chunk::display_path);
         (root.clone(), rel)
     }
 

@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 
 use crate::cli::{Common, Format, RulesCommand};
 use crate::rules::advice::Advice;
-use crate::rules::{check, Kind, Rule, RuleSet};
+use crate::engine::check;
+use crate::rules::{Kind, Rule, RuleSet};
 use crate::ExitStatus;
 
 pub fn run(common: &Common, command: RulesCommand, out: &mut dyn Write) -> Result<ExitStatus> {

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::{ConfigError, Loaded};
-use crate::rules::{check, Rule, RuleError, RuleSet, RuleSpec};
+use crate::engine::check;
+use crate::rules::{Rule, RuleError, RuleSet, RuleSpec};
 
 /// Builds the rule set. The built-in rules are validated again only when `checked` (the `rules`
 /// command); a scan trusts them.
@@ -22,7 +23,7 @@ pub fn build(loaded: Option<&Loaded>, checked: bool) -> anyhow::Result<RuleSet> 
     // The id is not echoed (it may be a secret pasted in the wrong place); a near miss of a
     // known id is named instead.
     let unknown = |id: &str| {
-        let hint = super::error::did_you_mean(id, known.iter().map(String::as_str))
+        let hint = crate::file_error::did_you_mean(id, known.iter().map(String::as_str))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         format!("no such rule{hint}")
@@ -46,7 +47,7 @@ pub fn build(loaded: Option<&Loaded>, checked: bool) -> anyhow::Result<RuleSet> 
         apply(rule, tuning);
     }
     let overrides: HashMap<&str, &super::Override> = cfg.overrides.iter().map(|(k, v)| (k.get_ref().as_str(), v)).collect();
-    let origin = crate::source::display_path(&loaded.path);
+    let origin = crate::chunk::display_path(&loaded.path);
     for (index, custom) in cfg.custom.iter().enumerate() {
         let spec = custom.get_ref().clone();
         let id = spec.id.clone();
@@ -112,7 +113,7 @@ pub fn require_rules(rules: &RuleSet, loaded: Option<&Loaded>) -> anyhow::Result
     }
     let why = match loaded {
         Some(l) if !RuleSet::builtin_for_scan().is_empty() => {
-            format!("{} turns off every built-in rule and adds none of its own", crate::source::display_path(&l.path))
+            format!("{} turns off every built-in rule and adds none of its own", crate::chunk::display_path(&l.path))
         }
         _ => "this leakguard was built without its rule catalogue".to_string(),
     };

@@ -3,7 +3,6 @@
 //! is scanned with a half-read config.
 
 mod build;
-mod error;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,10 +13,10 @@ use toml::Spanned;
 use crate::rules::{RuleSpec, Severity};
 
 pub use build::{build, effect, require_rules, Effect};
-pub use error::{without_value, ConfigError};
+pub use crate::file_error::{without_value, ConfigError};
 
 /// The file name looked for at the repository root.
-pub const FILE_NAME: &str = ".leakguard.toml";
+pub const FILE_NAME: &str = crate::own_files::CONFIG_FILE;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -2,6 +2,7 @@
 //! hit -> secret capture -> checksum, entropy, placeholder and context checks -> findings.
 //! Encoded values on flagged lines are decoded once and scanned the same way.
 
+pub mod check;
 mod checksum;
 mod region;
 mod decode;

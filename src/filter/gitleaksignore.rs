@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::finding::Finding;
 
-pub const FILE_NAME: &str = ".gitleaksignore";
+pub const FILE_NAME: &str = crate::own_files::GITLEAKSIGNORE_FILE;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {

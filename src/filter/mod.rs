@@ -183,8 +183,8 @@ impl PathKey {
         let joined = normalize(&self.base.join(shown));
         let root = normalize(&self.root);
         match joined.strip_prefix(&root) {
-            Ok(rel) => crate::source::display_path(rel),
-            Err(_) => crate::source::display_path(&joined),
+            Ok(rel) => crate::chunk::display_path(rel),
+            Err(_) => crate::chunk::display_path(&joined),
         }
     }
 }

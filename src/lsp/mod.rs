@@ -233,7 +233,7 @@ impl Server<'_> {
     fn code_actions(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
         let Some(open) = self.open.get(params.text_document.uri.as_str()) else { return Vec::new() };
         let lines = Lines::new(&open.doc.text);
-        let path = open.doc.path.as_ref().map(|p| crate::source::display_path(p)).unwrap_or_default();
+        let path = open.doc.path.as_ref().map(|p| crate::chunk::display_path(p)).unwrap_or_default();
         let syntax = actions::comment_syntax(&open.doc.language, &path).filter(|_| !takes_no_comment(&path));
         let wanted = params.range.start.line..=params.range.end.line;
         let mut out = Vec::new();

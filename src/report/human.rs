@@ -136,7 +136,7 @@ pub fn summary_line(findings: &[Finding], summary: &Summary) -> String {
         parts.push(format!("{} binary skipped", summary.skipped_binary));
     }
     if summary.skipped_large > 0 {
-        let limit = summary.size_limit.unwrap_or(crate::source::MAX_FILE_SIZE);
+        let limit = summary.size_limit.unwrap_or(crate::chunk::MAX_FILE_SIZE);
         parts.push(format!("{} over {} skipped", summary.skipped_large, size(limit)));
     }
     if summary.errors > 0 {

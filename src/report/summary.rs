@@ -101,7 +101,7 @@ pub fn skip_sentence(reason: &str, n: usize, summary: &Summary) -> String {
     match reason {
         "binary" => format!("{n} binary {noun} not scanned for secrets (file rules still applied)"),
         "too_large" => {
-            let limit = summary.size_limit.unwrap_or(crate::source::MAX_FILE_SIZE);
+            let limit = summary.size_limit.unwrap_or(crate::chunk::MAX_FILE_SIZE);
             format!("{n} {noun} over {limit} bytes not scanned")
         }
         other => format!("{n} {noun} not scanned ({other})"),

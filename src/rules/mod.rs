@@ -5,7 +5,6 @@
 
 pub mod advice;
 pub mod builtin;
-pub mod check;
 pub mod doc;
 mod spec;
 

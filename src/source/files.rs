@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{display_path, Skip, MAX_FILE_SIZE};
-use crate::chunk::{is_binary, Chunk, Provenance};
+use super::Skip;
+use crate::chunk::{display_path, is_binary, Chunk, Provenance, MAX_FILE_SIZE};
 
 /// What the walk yields for each file.
 pub enum Event<'a> {

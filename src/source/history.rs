@@ -17,6 +17,7 @@ use gix::bstr::{BString, ByteSlice};
 use gix::ObjectId;
 use rayon::prelude::*;
 
+use super::commits::{commit_info, resolve};
 use super::Skip;
 use crate::chunk::{is_binary, Chunk, CommitInfo, Provenance};
 
@@ -246,24 +247,6 @@ impl History {
     }
 }
 
-/// Id, author, date and summary of commit `id`.
-pub(super) fn commit_info(repo: &gix::Repository, id: ObjectId, seq: u32) -> Result<CommitInfo> {
-    let commit = repo.find_commit(id).with_context(|| format!("cannot read commit {id}"))?;
-    let author = commit.author().with_context(|| format!("commit {id} has no readable author"))?;
-    let date = author.time().map(|t| t.format_or_unix(gix::date::time::format::ISO8601_STRICT)).unwrap_or_default();
-    let summary = commit.message().map(|m| m.summary().to_str_lossy().into_owned()).unwrap_or_default();
-    let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
-    Ok(CommitInfo {
-        id: id.to_string(),
-        author: author.name.to_str_lossy().into_owned(),
-        email: author.email.to_str_lossy().into_owned(),
-        date,
-        summary,
-        message,
-        seq,
-    })
-}
-
 /// The selected commits with their trees, parents before children, older first among those
 /// ready at the same time (ties broken by id, so the order is the same on every run).
 /// (commit, tree) pairs in walk order, and the trees of the boundary.
@@ -347,13 +330,6 @@ fn tips_and_hidden(repo: &gix::Repository, selection: &Selection) -> Result<(Vec
         tips = all_ref_tips(repo)?;
     }
     Ok((tips, hidden))
-}
-
-/// A revision, peeled to the commit it names.
-pub(super) fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
-    let id = repo.rev_parse_single(spec).map_err(|e| anyhow!("{spec}: not a known revision ({e})"))?;
-    let commit = id.object().and_then(|o| o.peel_to_commit()).map_err(|e| anyhow!("{spec}: does not name a commit ({e})"))?;
-    Ok(commit.id)
 }
 
 /// Every ref (and HEAD), peeled to a commit; refs to trees or blobs are left out.

@@ -1,6 +1,7 @@
 //! Inputs: where chunks come from. Sources know nothing of rules or the engine.
 
 pub mod added;
+pub mod commits;
 pub mod files;
 pub mod history;
 pub mod pre_receive;
@@ -31,17 +32,4 @@ pub enum Body {
     /// The text to scan, scoped to the lines it adds.
     Text(crate::chunk::Chunk<'static>),
     Skipped(Skip),
-}
-
-/// Files larger than this are skipped (and counted) rather than read whole.
-pub const MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
-
-/// A path as reports show it: `/` separators, no leading `./`.
-pub fn display_path(path: &std::path::Path) -> String {
-    let text = path.to_string_lossy();
-    let text = if std::path::MAIN_SEPARATOR == '\\' { text.replace('\\', "/") } else { text.into_owned() };
-    match text.strip_prefix("./") {
-        Some(rest) if !rest.is_empty() => rest.to_string(),
-        _ => text,
-    }
 }

@@ -16,7 +16,7 @@ use gix::bstr::{BString, ByteSlice};
 use gix::objs::tree::EntryMode;
 use gix::ObjectId;
 
-use super::history::{commit_info, resolve};
+use super::commits::{commit_info, resolve};
 use super::{added, Body, Item, Skip};
 use crate::chunk::{decoded, is_binary, Chunk, CommitInfo, Provenance};
 

@@ -18,8 +18,8 @@ use std::process::{Child, Command, Stdio};
 use anyhow::{bail, Context, Result};
 use git2::{Oid, Repository};
 
-use super::{added, Body, Item, Skip, MAX_FILE_SIZE};
-use crate::chunk::{decoded, is_binary, Chunk, Provenance};
+use super::{added, Body, Item, Skip};
+use crate::chunk::{decoded, is_binary, Chunk, Provenance, MAX_FILE_SIZE};
 
 /// One line of `git diff --raw -z`: a file's old and new mode and blob, and how it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -32,3 +32,4 @@ mod issue_13;
 mod history_paths;
 mod readme;
 mod spans;
+mod layers;

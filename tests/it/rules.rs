@@ -1,6 +1,7 @@
 //! The rule catalogue proves itself: every rule's examples match, its negative examples don't.
 
-use leakguard::rules::{check, RuleSet};
+use leakguard::engine::check;
+use leakguard::rules::RuleSet;
 
 use crate::util::{stdout, text, TestRepo};
 

@@ -1,4 +1,6 @@
-//! Config errors as `file:line:col: cause`, with a "did you mean" for misspelt names.
+//! Errors in the files leakguard reads its settings from (the config, the baseline) as
+//! `file:line:col: cause`, with a "did you mean" for misspelt names. Below both, so the
+//! baseline does not import the config to report its own errors.
 
 use std::fmt;
 use std::ops::Range;
@@ -19,7 +21,7 @@ impl std::error::Error for ConfigError {}
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = crate::source::display_path(&self.path);
+        let path = crate::chunk::display_path(&self.path);
         if self.line == 0 {
             write!(f, "{path}: {}", self.message)
         } else {

@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
-use super::advice::Advice;
-use super::{Rule, RuleSet, RuleSpec};
+use crate::rules::advice::Advice;
+use crate::rules::{Rule, RuleSet, RuleSpec};
 use crate::chunk::{Chunk, Provenance};
-use crate::engine::Engine;
+use super::Engine;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
