@@ -128,7 +128,6 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
-/// The git dir shared by all work trees of the repository around the current directory.
 /// The git dir of the repository whose work tree is `root` (the one a scan reports from, which
 /// may not be the one around the current folder); the current one when it has no work tree
 /// (a bare repository) or when `root` is in none.
@@ -145,6 +144,7 @@ pub fn common_dir_for(root: &std::path::Path) -> Option<PathBuf> {
     }
 }
 
+/// The git dir shared by all work trees of the repository around the current directory.
 pub fn common_dir() -> Option<PathBuf> {
     let repo = Repository::open_from_env().ok()?;
     Some(repo.commondir().to_path_buf())
