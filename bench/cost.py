@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Does leakguard's cost grow linearly? (a benchmark, not a test; issue 12, item 11)
 
 Times, with a release binary:
@@ -8,7 +7,7 @@ Times, with a release binary:
   - `leakguard scan` of a 200 KB line with costly custom regexes (`a{100000}` is refused by
     the size limit; `(?s).{20000}!` must stay bounded).
 
-    scripts/bench_cost.py [--bin PATH] [--sizes 1,4,16] [--rules 500,1000,2000,10000]
+    python3 bench/suite.py cost [--bin PATH] [--sizes 1,4,16] [--rules 500,1000,2000,10000]
 
 Needs python3 and git only; installs nothing. Work happens in a temp dir, removed after.
 """
@@ -23,14 +22,10 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT
+from benchlib import quiet_git_env as env
 
-
-def env(home):
-    e = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    e.update(HOME=home, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="b@example.invalid",
-             GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="b@example.invalid")
-    return e
+ROOT = str(ROOT)
 
 
 def git(cwd, e, *args):
@@ -117,13 +112,13 @@ def bench_regex(binary, work, e):
         print(f"  {name:>14}: {seconds:7.2f} s wall  {timed.cpu:7.2f} s cpu  exit {out.returncode}  {first}")
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="suite.py cost", description=__doc__.splitlines()[0])
     p.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "leakguard"))
     p.add_argument("--sizes", default="1,4,16")
     p.add_argument("--rules", default="500,1000,2000,10000")
     p.add_argument("--skip", default="", help="comma list of parts to skip: staged,rules,regex")
-    a = p.parse_args()
+    a = p.parse_args(argv)
     if not os.access(a.bin, os.X_OK):
         sys.exit(f"no binary at {a.bin}: cargo build --release first")
     skip = set(filter(None, a.skip.split(",")))
@@ -138,6 +133,3 @@ def main():
         if "regex" not in skip:
             bench_regex(a.bin, work, e)
 
-
-if __name__ == "__main__":
-    main()
