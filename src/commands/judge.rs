@@ -51,13 +51,31 @@ impl Tally {
 
     /// Judges one item of a git source (staged, push, pre-receive) and counts it.
     pub fn scan(&mut self, engine: &Engine, item: &Item) -> Result<()> {
-        let (text, skip) = match &item.body {
-            Body::Text(chunk) => (Some(chunk), None),
-            Body::Skipped(skip) => (None, Some(*skip)),
-        };
-        let found = judge(engine, &[item.path.as_str()], item.size, &item.provenance, text).with_context(|| item.path.clone())?;
-        self.matches.extend(found.into_iter().flatten());
-        self.count(skip);
+        let found = judge_item(engine, item)?;
+        self.add(item, found);
         Ok(())
     }
+
+    /// Counts an item judged elsewhere (on another thread) and keeps its findings.
+    pub fn add(&mut self, item: &Item, found: Vec<Finding>) {
+        self.matches.extend(found);
+        self.count(skip_of(item));
+    }
+}
+
+fn skip_of(item: &Item) -> Option<Skip> {
+    match &item.body {
+        Body::Text(_) => None,
+        Body::Skipped(skip) => Some(*skip),
+    }
+}
+
+/// The findings in one item of a git source, at its one path.
+pub(super) fn judge_item(engine: &Engine, item: &Item) -> Result<Vec<Finding>> {
+    let text = match &item.body {
+        Body::Text(chunk) => Some(chunk),
+        Body::Skipped(_) => None,
+    };
+    let found = judge(engine, &[item.path.as_str()], item.size, &item.provenance, text).with_context(|| item.path.clone())?;
+    Ok(found.into_iter().flatten().collect())
 }

@@ -226,3 +226,47 @@ fn key_stores_and_huge_files_are_reported_by_path_and_size() {
     let out = repo.try_git(&["commit", "-m", "add a key store"]);
     assert!(!out.status.success(), "a config can make a file rule block:\n{}", text(&out));
 }
+
+/// A commit large enough to be judged on several threads reports exactly what one thread
+/// does, in the same order: findings, counts and summary (including a modified file, whose
+/// old lines must stay out, and a binary file, counted as skipped).
+#[test]
+fn a_large_commit_on_several_threads_reports_what_one_thread_does() {
+    let repo = TestRepo::new();
+    let old_token = format!("ghp_{}", "Hk3Lm8Nq2Rs7Tv1Wx6Yz9Ab4Cd0Ef5Gj8Pu");
+    repo.commit_files(&[("legacy/keep.py", &format!("A = 1\nTOKEN = \"{old_token}\"\n"))], "legacy");
+    repo.write("legacy/keep.py", format!("A = 1\nTOKEN = \"{old_token}\"\nB = 2\nNEW = \"{}\"\n", github_token()));
+    // 64 files of ~10 KiB: over the size past which a commit is judged in parallel.
+    for i in 0..64 {
+        let mut body = String::new();
+        for n in 0..250 {
+            body.push_str(&format!("def step_{n}(rows, limit={}):\n    return rows[:limit]\n", (i * 7 + n) % 97));
+            if n % (40 + i % 9) == 0 {
+                body.push_str(&format!("GITHUB_TOKEN_{n} = \"{}\"\n", github_token()));
+            }
+        }
+        repo.write(&format!("pkg{}/module_{i:02}.py", i % 5), body);
+    }
+    repo.write("assets/logo.bin", [0u8, 1, 2, 3, 0, 0, 9]);
+    repo.git(&["add", "-A"]);
+    let run = |threads: Option<&str>| {
+        let mut cmd = repo.command(crate::util::leakguard_bin());
+        cmd.args(["staged", "--format", "json"]);
+        match threads {
+            Some(n) => cmd.env("LEAKGUARD_STAGED_THREADS", n),
+            None => cmd.env_remove("LEAKGUARD_STAGED_THREADS"),
+        };
+        let out = cmd.output().expect("run leakguard");
+        assert_eq!(out.status.code(), Some(1), "the tokens block:\n{}", text(&out));
+        stdout(&out)
+    };
+    let one = run(Some("1"));
+    let report: serde_json::Value = serde_json::from_str(&one).expect("JSON report");
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings.len() > 64 * 5, "every file holds several tokens: {}", findings.len());
+    assert!(findings.iter().any(|f| f.to_string().contains("legacy/keep.py")), "the added line of the edit");
+    assert_eq!(findings.iter().filter(|f| f.to_string().contains("legacy/keep.py")).count(), 1, "not the old line");
+    assert_eq!(run(None), one, "the default path (parallel on this commit) differs from one thread");
+    assert_eq!(run(Some("3")), one, "three threads differ from one");
+    assert_eq!(run(Some("64")), one, "a thread per file differs from one");
+}
