@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+import benchlib  # the suite's shared module: the binary, the load average
+
 LINES = 5000
 CHANGES = 200
 TOKEN_LINE = LINES // 2
@@ -166,14 +168,15 @@ def summary(times):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--old", help="an older leakguard binary, run back to back with the new one")
-    parser.add_argument("binary", nargs="?", default="target/release/leakguard")
+    parser.add_argument("binary", nargs="?", help="default: $LEAKGUARD or target/release/leakguard")
     args = parser.parse_args()
-    binaries = [("new", os.path.abspath(args.binary))]
+    binaries = [("new", benchlib.leakguard(args.binary))]
     if args.old:
         binaries.insert(0, ("old", os.path.abspath(args.old)))
     files = [("dense", dense_file()), ("sparse", sparse_file())]
     for _, lines in files:
         lines[TOKEN_LINE] = f"    github = \"ghq_{TOKEN_REST}\""
+    print(f"load average: {benchlib.load()}")
     print(f"{CHANGES} one-character didChange -> publishDiagnostics round trips on {LINES}-line files, times in ms")
     print(f"{'file':7} {'sync':12} " + " ".join(f"{name + ' median':>11} {name + ' p95':>8}" for name, _ in binaries) + ("  old/new" if args.old else ""))
     for file_name, lines in files:

@@ -30,6 +30,8 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import benchlib  # the suite's shared module: peers on PATH
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PROJECTS = HERE / "realcode" / "projects.toml"
@@ -299,7 +301,7 @@ def main() -> None:
     parser.add_argument("step", choices=["fetch", "tools", "run", "label"])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"default {DEFAULT_CACHE}")
     parser.add_argument("--leakguard", type=Path, default=ROOT / "target" / "release" / "leakguard")
-    parser.add_argument("--gitleaks", type=Path, help="default: the one `tools` put in the cache")
+    parser.add_argument("--gitleaks", type=Path, help="default: the one `tools` put in the cache, else gitleaks on PATH")
     parser.add_argument("--leakguard-only", action="store_true", help="skip gitleaks (quick iterations; not a figure to report)")
     parser.add_argument("--list", action="store_true", help="list every blocking finding with its class")
     args = parser.parse_args()
@@ -311,7 +313,11 @@ def main() -> None:
         return
     if not args.leakguard.exists():
         die(f"no leakguard at {args.leakguard} (cargo build --release)")
-    gitleaks = None if args.leakguard_only else args.gitleaks or gitleaks_in(cache)
+    if args.leakguard_only:
+        gitleaks = None
+    else:
+        on_path = None if args.gitleaks or gitleaks_in(cache) else benchlib.peer("gitleaks")
+        gitleaks = args.gitleaks or gitleaks_in(cache) or (Path(on_path) if on_path else None)
     results = run_tools(cache, args.leakguard, gitleaks)
     if args.list or args.step == "label":
         for tool, by_class in results.items():

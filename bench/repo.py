@@ -388,7 +388,10 @@ def fetch_batch(cache: Path, venv: Path, legacy: Path, reqs: list[str]) -> None:
                 return
             if len(reqs) == 1:
                 return failed(reqs[0], res.stdout)
+            # A release the index lacks is named by pip's error; one that fails to build, by
+            # the last "Collecting" line before the error.
             named = re.findall(r"^Collecting (\S+==\S+)", res.stdout, re.M)
+            named += re.findall(r"No matching distribution found for (\S+==\S+)", res.stdout)
             culprit = named[-1] if named and named[-1] in reqs else None
             if culprit is None:  # could not tell which: one at a time
                 for r in reqs:

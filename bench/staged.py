@@ -170,6 +170,8 @@ def run(a, large: bool) -> None:
         cmds = [Cmd("git diff --cached --name-only", ["git", "diff", "--cached", "--name-only"], cwd, env),
                 Cmd("git diff --cached", ["git", "diff", "--cached"], cwd, env),
                 Cmd("leakguard staged", [lg, "staged"], cwd, env)]
+        if a.baseline:
+            cmds.append(Cmd("leakguard staged (baseline)", [str(Path(a.baseline).resolve()), "staged"], cwd, env))
         if a.single:
             cmds.append(Cmd("leakguard staged (one thread)", [lg, "staged"], cwd,
                             {**env, "LEAKGUARD_STAGED_THREADS": "1"}))

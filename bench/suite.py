@@ -84,6 +84,7 @@ def main() -> None:
         s.add_argument("--runs", type=int, default=runs, help=f"timed runs per command ({runs})")
         s.add_argument("--warmup", type=int, default=warmup, help=f"untimed runs per command first ({warmup})")
         s.add_argument("--json", action="store_true", help="print the results as JSON")
+        s.add_argument("--baseline", help="another leakguard binary to time beside it (staged, large)")
         return s
 
     s = timed("staged", "one 40-line file staged in a large repository", 30, 3)
