@@ -450,7 +450,7 @@ def stats(d: Path) -> str:
     return f"repository {d}: {commits} commits, {files} files"
 
 
-def build(dest: Path, cache: Path, nversions: int, jobs: int, pkgs: list[str]) -> None:
+def build(dest: Path, cache: Path, nversions: int, jobs: int, pkgs: list[str], fetch_missing: bool = True) -> None:
     if (dest / ".git").is_dir() and git(dest, "config", "--get", "bench.complete", check=False,
                                          capture=True).strip() == "true":
         note(f"{dest} already built; nothing to do")
@@ -460,8 +460,11 @@ def build(dest: Path, cache: Path, nversions: int, jobs: int, pkgs: list[str]) -
         die(f"{dest} exists and is not a finished bench repository; remove it or pick another DIR")
     cache.mkdir(parents=True, exist_ok=True)
     start = time.time()
-    fetch(cache, pkgs, nversions, jobs)
-    note(f"downloads done after {time.time() - start:.0f} s")
+    if fetch_missing:
+        fetch(cache, pkgs, nversions, jobs)
+        note(f"downloads done after {time.time() - start:.0f} s")
+    else:
+        note("--no-fetch: importing only the releases the cache holds")
     building = Path(str(dest).rstrip("/") + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)

@@ -32,7 +32,7 @@ def cmd_repo(a) -> None:
     import repo
 
     pkgs = (a.packages or os.environ.get("BENCH_PACKAGES") or repo.DEFAULT_PACKAGES).split()
-    repo.build(Path(a.dir).resolve(), Path(a.cache).resolve(), a.versions, a.jobs, pkgs)
+    repo.build(Path(a.dir).resolve(), Path(a.cache).resolve(), a.versions, a.jobs, pkgs, not a.no_fetch)
 
 
 def cmd_staged(a) -> None:
@@ -76,6 +76,7 @@ def main() -> None:
     r.add_argument("--cache", default=os.environ.get("BENCH_CACHE", "/tmp/bench-cache"),
                    help="download cache and private venvs (default /tmp/bench-cache)")
     r.add_argument("--packages", help="space-separated package names")
+    r.add_argument("--no-fetch", action="store_true", help="import only what the cache already holds")
     r.set_defaults(fn=cmd_repo)
 
     def timed(name, help_, runs, warmup):
