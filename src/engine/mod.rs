@@ -1,32 +1,39 @@
 //! The matching engine: keyword prefilter -> candidate rules -> regex on the window around each
-//! hit -> secret capture -> checksum, entropy, placeholder and context checks -> findings.
-//! Encoded values on flagged lines are decoded once and scanned the same way.
+//! hit -> secret capture -> the checks a secret must pass (`accept`, built on `gate`,
+//! `placeholder` and `checksum`) -> per path, the rules its scope lets run (`scope`) -> one
+//! report per secret (`overlap`) -> findings (`render`). Encoded values on flagged lines are
+//! decoded once and scanned the same way.
 
+mod accept;
 pub mod check;
 mod checksum;
-mod region;
 mod decode;
-pub mod incremental;
 mod gate;
+pub mod incremental;
+mod overlap;
 mod placeholder;
 mod prefilter;
+mod region;
 mod render;
+mod scope;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 
-use regex_automata::{meta, Input, MatchKind, PatternSet};
-
 use crate::chunk::{Chunk, Provenance};
 use crate::finding::Finding;
-use crate::rules::{Kind, Rule, RuleError, RuleMatch, RuleSet};
+use crate::rules::{Rule, RuleError, RuleMatch, RuleSet};
 
+use accept::{accept, PathCheck};
+use overlap::resolve_overlaps;
 pub use placeholder::is_placeholder;
 use prefilter::Prefilter;
 pub use prefilter::Workload;
+use scope::{FileScope, PathSet};
 
 /// How far past its keyword's line a multi-line rule (a PEM block) may reach.
 const MULTILINE_WINDOW: usize = 16 * 1024;
@@ -45,72 +52,6 @@ pub struct Engine<'r> {
     paths: OnceLock<Option<PathSet>>,
     /// The last file's scope: a commit asks for it twice per file (file rules, then text).
     last_scope: Mutex<Option<(String, FileScope)>>,
-}
-
-/// Which rules a file's path lets run: computed once per file.
-#[derive(Clone)]
-struct FileScope {
-    /// Lock files, minified assets and templates: no generic rules.
-    no_generic: bool,
-    /// The rules whose `path` matches (see `path_matches`).
-    matching: Option<Vec<usize>>,
-}
-
-struct PathSet {
-    matcher: PathMatcher,
-    /// For each pattern of the set, the rule it belongs to.
-    rules: Vec<usize>,
-}
-
-enum PathMatcher {
-    /// A commit checks a few paths. regex-lite builds these small patterns about four times
-    /// faster than regex-syntax parses them (measured: 32 vs 116 us for the catalogue's).
-    Lite(Vec<regex_lite::Regex>),
-    /// Bulk scans check thousands of paths: one set, with a lazy DFA. Also for any pattern
-    /// regex-lite does not take.
-    Set(meta::Regex),
-}
-
-impl PathSet {
-    /// `None` when a path pattern does not compile (each rule then reports its own error).
-    fn new(rules: &RuleSet, workload: Workload) -> Option<PathSet> {
-        let with_path: Vec<usize> = (0..rules.len()).filter(|&i| rules.rules()[i].spec.path.is_some()).collect();
-        let patterns: Vec<&str> = with_path.iter().filter_map(|&i| rules.rules()[i].spec.path.as_deref()).collect();
-        let lite = match workload {
-            Workload::Few => patterns.iter().map(|p| regex_lite::Regex::new(p)).collect::<Result<Vec<_>, _>>().ok(),
-            Workload::Bulk => None,
-        };
-        let matcher = match lite {
-            Some(lite) => PathMatcher::Lite(lite),
-            None => {
-                let mut builder = crate::rules::quick_builder(meta::Config::new().match_kind(MatchKind::All));
-                builder.configure(meta::Config::new().hybrid(workload == Workload::Bulk));
-                PathMatcher::Set(builder.build_many(&patterns).ok()?)
-            }
-        };
-        Some(PathSet { matcher, rules: with_path })
-    }
-
-    /// The rules whose path matches, sorted.
-    fn matches(&self, path: &str) -> Vec<usize> {
-        match &self.matcher {
-            PathMatcher::Lite(all) => (0..all.len()).filter(|&i| all[i].is_match(path)).map(|i| self.rules[i]).collect(),
-            PathMatcher::Set(set) => {
-                let mut hits = PatternSet::new(set.pattern_len());
-                set.which_overlapping_matches(&Input::new(path), &mut hits);
-                hits.iter().map(|m| self.rules[m.as_usize()]).collect()
-            }
-        }
-    }
-}
-
-/// Base64 of `user:password` whose password could be one: `am9lam9lOmhlbGxv` (`joejoe:hello`)
-/// in a test is not a credential anyone would choose.
-fn basic_auth_ok(value: &[u8]) -> bool {
-    let Some(text) = decode::base64(value) else { return false };
-    let Ok(text) = std::str::from_utf8(&text) else { return false };
-    let Some((_, password)) = text.split_once(':') else { return false };
-    !text.chars().any(char::is_control) && gate::password_value_ok(password.as_bytes())
 }
 
 /// `end`, moved past the rest of a UTF-8 character it falls inside: a byte-mode rule can stop
@@ -135,22 +76,6 @@ pub(crate) struct Candidate {
     /// What a path must not say for this candidate to stand (generic and password rules):
     /// judged per path, as one blob can have several.
     path_check: Option<PathCheck>,
-}
-
-/// The path-free half of the path checks of a generic or password candidate.
-#[derive(Clone, Copy)]
-struct PathCheck {
-    /// The value is outside any string literal: an expression, in a code file.
-    unquoted: bool,
-    /// The text is a script by its first line (`#!/usr/bin/env python`), whatever its name.
-    script: bool,
-}
-
-impl PathCheck {
-    fn passes(&self, path: &str) -> bool {
-        // `is_code_file` with no text judges the name alone.
-        !gate::is_fake_path(path) && !(self.unquoted && (self.script || gate::is_code_file(path, b"")))
-    }
 }
 
 #[derive(Clone)]
@@ -182,39 +107,6 @@ impl<'r> Engine<'r> {
             paths: OnceLock::new(),
             last_scope: Mutex::new(None),
         }
-    }
-
-    fn scope(&self, path: &str) -> FileScope {
-        let mut last = self.last_scope.try_lock().ok();
-        if let Some((_, scope)) = last.as_ref().and_then(|l| l.as_ref()).filter(|(p, _)| p == path) {
-            return scope.clone();
-        }
-        let scope = FileScope { no_generic: gate::skips_generic(path), matching: self.path_matches(path) };
-        if let Some(last) = last.as_mut() {
-            **last = Some((path.to_string(), scope.clone()));
-        }
-        scope
-    }
-
-    /// Whether rule `index` runs on this file at all: its path, and no generic rules where
-    /// the file type rules them out.
-    fn wanted(&self, index: usize, scope: &FileScope, path: &str) -> Result<bool, RuleError> {
-        let rule = &self.rules.rules()[index];
-        if scope.no_generic && rule.is_generic() {
-            return Ok(false);
-        }
-        match &scope.matching {
-            _ if rule.spec.path.is_none() => Ok(true),
-            Some(m) => Ok(m.binary_search(&index).is_ok()),
-            None => rule.applies_to(path),
-        }
-    }
-
-    /// The rules whose `path` matches this chunk's path (sorted), or `None` when a path
-    /// pattern does not compile (each rule then reports its own error).
-    fn path_matches(&self, path: &str) -> Option<Vec<usize>> {
-        let paths = self.paths.get_or_init(|| PathSet::new(self.rules, self.workload));
-        paths.as_ref().map(|p| p.matches(path))
     }
 
     /// The file rules a file meets by its path and size alone (a keystore, a huge file). Called
@@ -268,16 +160,6 @@ impl<'r> Engine<'r> {
             out.push(findings);
         }
         Ok(out)
-    }
-
-    /// Whether any of the paths lets rule `index` run.
-    fn wanted_any(&self, index: usize, scopes: &[(&str, FileScope)]) -> Result<bool, RuleError> {
-        for (path, scope) in scopes {
-            if self.wanted(index, scope, path)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 
     /// Compiles the regexes a commit's hits woke, on two threads when there are several:
@@ -391,74 +273,6 @@ impl<'r> Engine<'r> {
     }
 }
 
-/// The checks a captured secret must pass, cheapest and surest first: `None` when it fails
-/// one, else what the path must not say (judged per path by `PathCheck::passes`).
-fn accept(rule: &Rule, chunk: &Chunk<'_>, secret: &Range<usize>, m: &RuleMatch, base: usize) -> Option<Option<PathCheck>> {
-    let bytes = &chunk.bytes[secret.clone()];
-    let name = m.name.clone().map(|n| &chunk.bytes[base + n.start..base + n.end]);
-    if gate::is_public_test_key(bytes) || gate::is_harmless_by_prefix(bytes) || gate::is_public_jwt(bytes) {
-        return None;
-    }
-    // `BASE64_ENCODED_PASSWORD`: the name of what belongs there.
-    if std::str::from_utf8(bytes).is_ok_and(gate::is_env_name) {
-        return None;
-    }
-    if rule.spec.basic_auth && !basic_auth_ok(bytes) {
-        return None;
-    }
-    if rule.spec.min_classes.is_some_and(|min| gate::char_classes(bytes) < min) {
-        return None;
-    }
-    let line = chunk.line_span(chunk.line_index(secret.start));
-    let line_bytes = &chunk.bytes[line.clone()];
-    match rule.spec.checksum.as_deref().and_then(|kind| checksum::verify(kind, bytes)) {
-        Some(true) => return Some(None),
-        Some(false) if gate::says_fake(line_bytes) => return None,
-        _ => {}
-    }
-    let generic = rule.is_generic();
-    let password = rule.spec.password || (generic && name.is_some_and(gate::names_a_password));
-    if let Some(min) = rule.spec.entropy.filter(|_| !password) {
-        // A short password cannot reach a long key's entropy: generic rules scale the bar.
-        let min = if generic { min.min((bytes.len() as f64).log2() - 0.6) } else { min };
-        if gate::entropy(bytes) < min {
-            return None;
-        }
-    }
-    // A smell's match is code, not a value: only a captured `secret` part can be a stand-in.
-    let value_captured = rule.spec.kind == Kind::Secret || m.secret.is_some();
-    if value_captured && is_placeholder(bytes) {
-        return None;
-    }
-    if generic || rule.spec.password {
-        let stand_in = gate::says_fake(line_bytes) || gate::is_anonymous(line_bytes);
-        if line.len() > gate::MAX_GENERIC_LINE || stand_in {
-            return None;
-        }
-        let value_ok = if password {
-            gate::password_value_ok(bytes) || gate::generic_value_ok(bytes, name)
-        } else {
-            gate::generic_value_ok(bytes, name)
-        };
-        // A name that ends in `password` is one, whatever words come first (`EMAIL_HOST_PASSWORD`).
-        if !value_ok || (!password && name.is_some_and(gate::names_a_non_secret)) {
-            return None;
-        }
-        let before = &chunk.bytes[line.start..secret.start.max(line.start)];
-        if gate::is_lookup(before) {
-            return None;
-        }
-        // In source code a value outside any string literal is an expression, and `x(` is a
-        // call.
-        let in_string = [b'"', b'\'', b'`'].iter().any(|q| before.iter().filter(|&&b| b == *q).count() % 2 == 1);
-        if chunk.bytes.get(secret.end) == Some(&b'(') {
-            return None;
-        }
-        return Some(Some(PathCheck { unquoted: !in_string, script: gate::is_code_file("", &chunk.bytes) }));
-    }
-    Some(None)
-}
-
 /// The byte ranges a rule's regex runs on: each line with a keyword hit (and the lines after
 /// it, for multi-line rules), overlapping ranges merged. Single-line rules skip lines out of
 /// scope (a staged diff's unchanged lines) without running the regex at all.
@@ -486,84 +300,3 @@ fn windows(chunk: &Chunk<'_>, rule: &Rule, lines: impl Iterator<Item = usize>) -
     out
 }
 
-/// Byte ranges merged into disjoint sorted spans, to ask "does this range overlap any?" in
-/// logarithmic time: a file of dense findings must not cost their square.
-struct Spans(Vec<Range<usize>>);
-
-impl Spans {
-    fn new(mut ranges: Vec<Range<usize>>) -> Spans {
-        ranges.sort_unstable_by_key(|r| r.start);
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-        for r in ranges {
-            match merged.last_mut() {
-                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
-                _ => merged.push(r),
-            }
-        }
-        Spans(merged)
-    }
-
-    fn overlaps(&self, r: &Range<usize>) -> bool {
-        // The first span ending after `r.start` is the only one that can overlap first.
-        let i = self.0.partition_point(|s| s.end <= r.start);
-        self.0.get(i).is_some_and(|s| s.start < r.end && r.start < s.end)
-    }
-}
-
-/// Drops a generic rule's candidate when a provider rule found an overlapping secret: the
-/// provider rule says more about it.
-fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
-    let generic = |c: &Candidate| rules.rules()[c.rule].is_generic();
-    let secret = |c: &Candidate| rules.rules()[c.rule].spec.kind == Kind::Secret;
-    let specific = Spans::new(candidates.iter().filter(|c| !generic(c) && secret(c)).map(|c| c.secret.clone()).collect());
-    candidates.retain(|c| !generic(c) || !specific.overlaps(&c.secret));
-    // A credential-file smell says "this file may hold credentials": once per file, and not
-    // at all when a secret in it is reported anyway.
-    let file_smell = |c: &Candidate| {
-        let spec = &rules.rules()[c.rule].spec;
-        spec.kind == Kind::Smell && spec.path.is_some()
-    };
-    let has_secret = candidates.iter().any(secret);
-    let mut seen = std::collections::HashSet::new();
-    candidates.retain(|c| !file_smell(c) || (!has_secret && seen.insert(c.rule)));
-    // One report per secret: the same span caught by two rules of the same kind (an AWS
-    // secret found by its name and by the key id above it), or twice by one rule, is one
-    // secret, wherever the two sit in the list; the first rule in catalogue order reports it.
-    candidates.sort_by_key(|c| (c.secret.start, c.secret.end, c.rule));
-    let mut spans = std::collections::HashSet::new();
-    candidates.retain(|c| spans.insert((c.secret.start, c.secret.end, secret(c))));
-    // And one rule reports overlapping spans once, preferring the span it found in the text
-    // itself to one in decoded text (a JWT plain to see inside a percent-encoded value). In
-    // start order, a span overlaps a kept one of its rule iff it starts before their reach.
-    let mut reach = std::collections::HashMap::new();
-    let mut direct: std::collections::HashMap<usize, Vec<Range<usize>>> = std::collections::HashMap::new();
-    candidates.retain(|c| {
-        if c.decoded.is_some() {
-            return true;
-        }
-        let end = reach.entry(c.rule).or_insert(0);
-        let keep = c.secret.start >= *end;
-        *end = (*end).max(c.secret.end);
-        if keep {
-            direct.entry(c.rule).or_default().push(c.secret.clone());
-        }
-        keep
-    });
-    // Decoded ones are few (`MAX_DECODES` per chunk): checked against each other one by one.
-    let mut decoded: Vec<(usize, Range<usize>)> = Vec::new();
-    candidates.retain(|c| {
-        if c.decoded.is_none() {
-            return true;
-        }
-        let overlaps = |r: &Range<usize>| r.start < c.secret.end && c.secret.start < r.end;
-        // Kept direct spans of a rule are disjoint and in order: the first ending after this
-        // one's start is the only one that can overlap it.
-        let over_direct = direct.get(&c.rule).is_some_and(|spans| spans.get(spans.partition_point(|s| s.end <= c.secret.start)).is_some_and(overlaps));
-        if over_direct || decoded.iter().any(|(rule, span)| *rule == c.rule && overlaps(span)) {
-            return false;
-        }
-        decoded.push((c.rule, c.secret.clone()));
-        true
-    });
-    candidates
-}

@@ -1,13 +1,7 @@
 //! Built-in false-alarm checks on a captured secret: documentation placeholders, template
 //! variables, masked values and keyboard runs are not secrets.
 
-/// Words that mark a value as a stand-in. Words and runs are checked on short secrets only:
-/// a 1,600-character key body holds such a word by chance, and OpenSSH keys hold `AAAAAA`.
-const PLACEHOLDER_WORDS: &[&str] = &[
-    "example", "xxxx", "your_", "your-", "yourkey", "placeholder", "changeme", "change_me",
-    "dummy", "sample", "redacted", "fake", "****", "replace_me", "replaceme", "replace-me",
-    "insert_your", "insert-your", "enter_your", "enter-your", "put_your", "put-your",
-];
+use super::words::PLACEHOLDER_WORDS;
 
 /// Template and lookup syntax: the value is filled in elsewhere.
 const TEMPLATE_MARKS: &[&str] = &["${", "{{", "%(", "$(", "#{"];
@@ -21,6 +15,8 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if has_template(secret) || has_angle_name(secret) || has_bracketed_name(secret) {
         return true;
     }
+    // Words and runs are checked on short secrets only: a 1,600-character key body holds such a
+    // word by chance, and OpenSSH keys hold `AAAAAA`.
     if secret.len() > SHORT_SECRET_MAX_LEN {
         return false;
     }

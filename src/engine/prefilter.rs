@@ -11,14 +11,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use crate::chunk::Chunk;
 use crate::rules::RuleSet;
 
-/// Words that put an encoded value in a credential's context, and the base64 of texts that
-/// are secrets wherever they sit (`-----BEGIN`, `postgres://`, ...) or `://` percent-encoded.
-const DECODE_TRIGGERS: &[&str] = &[
-    "secret", "token", "passw", "pwd", "auth", "credential", "_key", "apikey", "dsn", "conn",
-    "ls0tls1crudjti", "cg9zdgdyzxm6ly", "cg9zdgdyzxnxbdovl", "bw9uz29ky", "bxlzcww6ly", "cmvkaxm6ly",
-    "ahr0chm6ly", "yw1xcdovl", "eyjhdxrocyi6",
-    "%3a%2f%2f",
-];
+use super::words::{DECODE_TRIGGERS, SECRET_WORDS};
 
 /// How much input an engine will see, which decides how its automaton is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +81,9 @@ impl<'r> Prefilter<'r> {
             rules_of.last_mut().expect("pushed above").end += 1;
         }
         let first_trigger = keywords.len();
-        keywords.extend(DECODE_TRIGGERS.iter().map(|&t| Cow::Borrowed(t)));
+        // An encoded value is worth decoding on a line that names a secret (the words a generic
+        // rule's name must hold) or holds another trigger.
+        keywords.extend(SECRET_WORDS.iter().chain(DECODE_TRIGGERS.iter()).map(|&t| Cow::Borrowed(t)));
         rules_of.resize(keywords.len(), 0..0);
         let trigrams = match workload {
             Workload::Few => Some(Trigrams::new(&keywords)),
@@ -229,5 +224,20 @@ mod tests {
         assert!(!a.rules.is_empty() && !a.decode_lines.is_empty());
         assert_eq!(a.rules, b.rules);
         assert_eq!(a.decode_lines, b.decode_lines);
+    }
+
+    /// The prefilter decodes beside the words that make a name a secret's: the gate's list, not a
+    /// copy of it.
+    #[test]
+    fn every_secret_word_marks_its_line_for_decoding() {
+        let rules = RuleSet::builtin_for_scan();
+        for workload in [Workload::Few, Workload::Bulk] {
+            let prefilter = Prefilter::new(&rules, workload);
+            for word in super::SECRET_WORDS.iter() {
+                let text = format!("plain line\nthe {} here\n", word.to_ascii_uppercase());
+                let chunk = Chunk::new("a.txt".into(), Cow::Owned(text.into_bytes()), Provenance::File);
+                assert_eq!(prefilter.hits(&chunk).decode_lines, [1], "{word} ({workload:?})");
+            }
+        }
     }
 }

@@ -33,3 +33,4 @@ mod history_paths;
 mod readme;
 mod spans;
 mod layers;
+mod words;
