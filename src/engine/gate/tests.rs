@@ -61,3 +61,55 @@ fn code_that_names_a_secret_is_not_one() {
         assert!(generic_value_ok(secret.as_bytes(), None), "{secret}");
     }
 }
+
+#[test]
+fn templates_fake_paths_and_scripts_are_known_by_their_path() {
+    for template in [".env.example", "config.sample.yml", "example.env", "settings.py.dist"] {
+        assert!(skips_generic(template), "{template}");
+    }
+    assert!(!skips_generic("examples/app.py") && !skips_generic("src/sample_data.rs"));
+    assert!(is_fake_path("tests/fixtures/fake_credentials.py") && is_fake_path("src/Mocks/client.ts"));
+    assert!(!is_fake_path("src/mockingbird.py") && !is_fake_path("src/stubborn/app.go"));
+    assert!(is_code_file("App.JAVA", b"") && is_code_file("bin/ansible", b"#!/usr/bin/env python3\nx = 1\n"));
+    assert!(!is_code_file("bin/run", b"#!/bin/sh\n") && !is_code_file("settings.yaml", b""));
+}
+
+#[test]
+fn a_password_is_named_by_its_last_word_and_chosen_by_a_person() {
+    for name in ["DB_PASSWORD", "smtppass", "ansible_ssh_pass", "db_password_prod", "PW", "vault-passphrase"] {
+        assert!(names_a_password(name.as_bytes()), "{name}");
+    }
+    for name in ["password_encryption", "passenger", "token", "password_hint"] {
+        assert!(!names_a_password(name.as_bytes()), "{name}");
+    }
+    for ok in ["hunter2x9", "correct-horse-battery", "Summer2019!"] {
+        assert!(password_value_ok(ok.as_bytes()), "{ok}");
+    }
+    for no in ["changeme123", "your_db_password", "passwordEncoder", "aaaaaaaa", "on_create", "$DB_PASS", "<your password>"] {
+        assert!(!password_value_ok(no.as_bytes()), "{no}");
+    }
+}
+
+#[test]
+fn values_known_to_grant_nothing_are_recognised() {
+    assert!(is_harmless_by_prefix(b"pk_live_51H8xQ2eZvKYlo2C") && is_harmless_by_prefix(b"$2b$04$abcdefghijklmnopqrstuv"));
+    assert!(!is_harmless_by_prefix(b"sk_live_51H8xQ2eZvKYlo2C") && !is_harmless_by_prefix(b"$2b$12$abcdefghijklmnopqrstuv"));
+    // A JWT whose claims say `"role": "anon"` (Supabase's public key), and one that does not.
+    let jwt = |claims: &str| format!("eyJhbGciOiJIUzI1NiJ9.{}.c2lnbmF0dXJl", b64(claims.as_bytes()));
+    assert!(is_public_jwt(jwt(r#"{"role": "anon"}"#).as_bytes()));
+    assert!(!is_public_jwt(jwt(r#"{"role":"service_role"}"#).as_bytes()));
+    assert!(!is_public_test_key(b"not a documented key"));
+}
+
+/// URL-safe base64 without padding, for building tokens in tests.
+fn b64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
