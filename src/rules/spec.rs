@@ -72,9 +72,13 @@ pub struct RuleSpec {
     pub min_classes: Option<u8>,
     /// The rule takes any value assigned to a name (`snowflake_password = …`) rather than a
     /// provider's own format: its values get the generic checks, and its findings low
-    /// confidence. Implied by a `generic-` id.
+    /// confidence. Every `generic-` rule says so; nothing reads the id.
     #[serde(default)]
     pub generic: bool,
+    /// What the rule finds is often not a live credential (a password hash: mostly test
+    /// data, and it must be cracked first): its findings have low confidence.
+    #[serde(default)]
+    pub low_confidence: bool,
     /// Where the `name` group must hold a secret word (`password`, `token`, `api_key`, ...):
     /// `last` (then at most two suffixes such as `_key` or `B64`) or `anywhere`. The words live
     /// in the engine, not in each generic rule's regex: parsing a case-blind word list was most
