@@ -6,7 +6,7 @@ use super::spec::RuleFile;
 use super::validate::validate;
 use super::{builtin, toml_error_message, Rule, RuleError, Text};
 
-/// The rules of one run, in a stable order (file order, then position in the file).
+/// The rules of one run, in a stable order (the files' load order, then position in a file).
 #[derive(Debug, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,

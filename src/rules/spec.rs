@@ -136,9 +136,14 @@ pub struct RuleFile {
 /// Not a rule file: what each provider's credentials need once leaked (see `rules::advice`).
 pub const PROVIDERS_FILE: &str = "providers.toml";
 
-/// The rule files of a `patterns/` folder (every `*.toml` but the providers'), in name order,
-/// each parsed strictly. A folder that is missing or holds no rule is an error: a binary
-/// without rules would report every scan clean.
+/// Rule files loaded after all the others, in this order. When two rules report the same
+/// secret, the first loaded wins (the engine's overlap resolution, in catalogue order), and
+/// that should be a provider's rule, not one that takes any value under a secret-like name.
+pub const LOAD_LAST: &[&str] = &["generic.toml"];
+
+/// The rule files of a `patterns/` folder (every `*.toml` but the providers'), in name order
+/// but `LOAD_LAST` at the end, each parsed strictly. A folder that is missing or holds no rule
+/// is an error: a binary without rules would report every scan clean.
 // The library calls it only from its tests; build.rs calls it on every build.
 #[allow(dead_code)]
 pub fn read_catalogue(dir: &Path) -> Result<Vec<(String, RuleFile)>, String> {
@@ -152,7 +157,7 @@ pub fn read_catalogue(dir: &Path) -> Result<Vec<(String, RuleFile)>, String> {
             names.push(name);
         }
     }
-    names.sort();
+    names.sort_by_key(|name| (LOAD_LAST.iter().position(|last| last == name), name.clone()));
     let mut files = Vec::with_capacity(names.len());
     for name in names {
         let path = dir.join(&name);
@@ -165,6 +170,10 @@ pub fn read_catalogue(dir: &Path) -> Result<Vec<(String, RuleFile)>, String> {
             "the rule catalogue {} holds no rules (leakguard cannot be built without its pattern files)",
             dir.display()
         ));
+    }
+    // A renamed file would otherwise drop its place in the order without a word.
+    if let Some(missing) = LOAD_LAST.iter().find(|last| !files.iter().any(|(name, _)| name == *last)) {
+        return Err(format!("the rule catalogue {} has no {missing}, which LOAD_LAST loads last", dir.display()));
     }
     Ok(files)
 }
