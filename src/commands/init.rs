@@ -61,7 +61,7 @@ pub fn run(common: &Common, from_gitleaks: Option<&Path>, force: bool, out: &mut
             let source = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             let builtin = RuleSet::builtin_for_scan();
             let ids: Vec<&str> = builtin.ids().collect();
-            let generic: Vec<&str> = builtin.rules().iter().filter(|r| r.is_generic() && r.id().starts_with("generic-")).map(|r| r.id()).collect();
+            let generic: Vec<&str> = builtin.rules().iter().filter(|r| r.is_generic() && crate::rules::advice::Advice::of(&r.spec).categories.contains(&"generic")).map(|r| r.id()).collect();
             let conversion = crate::migrate::gitleaks::convert(&source, &crate::migrate::gitleaks::Builtin { ids: &ids, generic: &generic })
                 .with_context(|| format!("cannot convert {}", path.display()))?;
             for note in &conversion.notes {

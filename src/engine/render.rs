@@ -108,7 +108,7 @@ fn confidence(rule: &Rule, secret: &str) -> Option<Confidence> {
     let verified = rule.spec.checksum.as_deref().and_then(|kind| super::checksum::verify(kind, secret.as_bytes()));
     Some(if verified == Some(true) {
         Confidence::High
-    } else if rule.is_generic() || rule.spec.password || rule.spec.id.starts_with("password-hash") {
+    } else if rule.is_generic() || rule.spec.password || rule.spec.low_confidence {
         Confidence::Low
     } else {
         Confidence::Medium

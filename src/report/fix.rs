@@ -46,7 +46,7 @@ fn strength(spec: &RuleSpec) -> Option<Confidence> {
         None
     } else if spec.checksum.is_some() {
         Some(Confidence::High)
-    } else if spec.generic || spec.id.starts_with("generic-") || spec.password || spec.id.starts_with("password-hash") {
+    } else if spec.generic || spec.password || spec.low_confidence {
         Some(Confidence::Low)
     } else {
         Some(Confidence::Medium)

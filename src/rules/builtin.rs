@@ -1,6 +1,7 @@
-//! The pattern files built into the binary by `build.rs`, in name order: each rule a
-//! `&'static` record of the spec types (`rules/spec.rs`), examples included. Nothing is
-//! parsed at start-up, and a rule's text is borrowed from the binary, never copied.
+//! The pattern files built into the binary by `build.rs`, in load order (name order, then
+//! `spec::LOAD_LAST`): each rule a `&'static` record of the spec types (`rules/spec.rs`),
+//! examples included. Nothing is parsed at start-up, and a rule's text is borrowed from the
+//! binary, never copied.
 
 use std::borrow::Cow;
 

@@ -72,9 +72,13 @@ pub struct RuleSpec {
     pub min_classes: Option<u8>,
     /// The rule takes any value assigned to a name (`snowflake_password = …`) rather than a
     /// provider's own format: its values get the generic checks, and its findings low
-    /// confidence. Implied by a `generic-` id.
+    /// confidence. Every `generic-` rule says so; nothing reads the id.
     #[serde(default)]
     pub generic: bool,
+    /// What the rule finds is often not a live credential (a password hash: mostly test
+    /// data, and it must be cracked first): its findings have low confidence.
+    #[serde(default)]
+    pub low_confidence: bool,
     /// Where the `name` group must hold a secret word (`password`, `token`, `api_key`, ...):
     /// `last` (then at most two suffixes such as `_key` or `B64`) or `anywhere`. The words live
     /// in the engine, not in each generic rule's regex: parsing a case-blind word list was most
@@ -132,9 +136,14 @@ pub struct RuleFile {
 /// Not a rule file: what each provider's credentials need once leaked (see `rules::advice`).
 pub const PROVIDERS_FILE: &str = "providers.toml";
 
-/// The rule files of a `patterns/` folder (every `*.toml` but the providers'), in name order,
-/// each parsed strictly. A folder that is missing or holds no rule is an error: a binary
-/// without rules would report every scan clean.
+/// Rule files loaded after all the others, in this order. When two rules report the same
+/// secret, the first loaded wins (the engine's overlap resolution, in catalogue order), and
+/// that should be a provider's rule, not one that takes any value under a secret-like name.
+pub const LOAD_LAST: &[&str] = &["generic.toml"];
+
+/// The rule files of a `patterns/` folder (every `*.toml` but the providers'), in name order
+/// but `LOAD_LAST` at the end, each parsed strictly. A folder that is missing or holds no rule
+/// is an error: a binary without rules would report every scan clean.
 // The library calls it only from its tests; build.rs calls it on every build.
 #[allow(dead_code)]
 pub fn read_catalogue(dir: &Path) -> Result<Vec<(String, RuleFile)>, String> {
@@ -148,7 +157,7 @@ pub fn read_catalogue(dir: &Path) -> Result<Vec<(String, RuleFile)>, String> {
             names.push(name);
         }
     }
-    names.sort();
+    names.sort_by_key(|name| (LOAD_LAST.iter().position(|last| last == name), name.clone()));
     let mut files = Vec::with_capacity(names.len());
     for name in names {
         let path = dir.join(&name);
@@ -161,6 +170,10 @@ pub fn read_catalogue(dir: &Path) -> Result<Vec<(String, RuleFile)>, String> {
             "the rule catalogue {} holds no rules (leakguard cannot be built without its pattern files)",
             dir.display()
         ));
+    }
+    // A renamed file would otherwise drop its place in the order without a word.
+    if let Some(missing) = LOAD_LAST.iter().find(|last| !files.iter().any(|(name, _)| name == *last)) {
+        return Err(format!("the rule catalogue {} has no {missing}, which LOAD_LAST loads last", dir.display()));
     }
     Ok(files)
 }
