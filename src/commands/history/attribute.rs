@@ -19,6 +19,9 @@ use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::source::history::{History, Origin, Origins};
 
+/// A finding's (rule, secret, path): one leak, reported once.
+type Leak<'a> = (&'a str, &'a str, &'a str);
+
 /// Findings arrive per path of their blob: `(blob, path index, finding)`. `judged[blob]` says
 /// the scan judged that blob, so its findings are known without reading it again. Errors met
 /// reading an origin are pushed to `errors`; the finding is then kept.
@@ -36,12 +39,12 @@ pub(in crate::commands) fn attribute(
         spread.push((seq, blob, finding));
     }
     // Each (rule, secret, path) with the places it was found, earliest first.
-    let mut places: HashMap<(&str, &str, &str), Vec<(u32, usize)>> = HashMap::new();
+    let mut places: HashMap<Leak<'_>, Vec<(u32, usize)>> = HashMap::new();
     for (seq, blob, f) in &spread {
         places.entry((f.rule_id.as_str(), f.secret.as_str(), f.location.path.as_str())).or_default().push((*seq, *blob));
     }
     let mut carried = Carried::new(history, engine, max_size, &spread, judged);
-    let mut first: HashMap<(&str, &str, &str), (u32, usize)> = HashMap::with_capacity(places.len());
+    let mut first: HashMap<Leak<'_>, (u32, usize)> = HashMap::with_capacity(places.len());
     let mut keys: Vec<_> = places.keys().copied().collect();
     keys.sort_unstable(); // the same reads in the same order on every run
     for key in keys {
