@@ -23,7 +23,7 @@ use crate::config::{self, Config, Loaded, RulesConfig};
 use crate::engine::Engine;
 use crate::filter::{Filters, PathKey, Policy};
 use crate::rules::RuleSet;
-use crate::source::history::MESSAGE_PATH;
+use crate::source::commits::MESSAGE_PATH;
 use crate::source::pre_receive::{self, NewCommits, Server, Update};
 use crate::ExitStatus;
 

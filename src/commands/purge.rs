@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 use crate::finding::Finding;
 use crate::report::{escape, RuleHelp};
 use crate::rules::{Kind, RuleSet};
-use crate::source::history::MESSAGE_PATH;
+use crate::source::commits::MESSAGE_PATH;
 
 /// What the plan removes.
 #[derive(Debug, Default)]

@@ -10,7 +10,7 @@ use super::judge::Tally;
 use crate::chunk::{Chunk, Provenance};
 use crate::cli::Common;
 use crate::engine::Engine;
-use crate::source::history::MESSAGE_PATH;
+use crate::source::commits::MESSAGE_PATH;
 use crate::source::push;
 use crate::ExitStatus;
 

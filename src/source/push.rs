@@ -7,18 +7,16 @@
 //! edited adds only its edited lines.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::rc::Rc;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
-use gix::bstr::{BString, ByteSlice};
-use gix::objs::tree::EntryMode;
+use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
-use super::commits::{commit_info, resolve};
+use super::commits::{commit_info, resolve, Change, Diff, Texts};
 use super::{added, Body, Item, Skip};
-use crate::chunk::{decoded, is_binary, Chunk, CommitInfo, Provenance};
+use crate::chunk::{is_binary, Chunk, CommitInfo, Provenance};
 
 /// One line of the pre-push protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +82,7 @@ pub fn read(updates: &[Update], remote: Option<&str>, max_size: u64, visit: &mut
         let info = info.context("cannot walk the pushed commits")?;
         parents.insert(info.id, info.parent_ids.to_vec());
     }
-    let mut reader = Reader { repo: &repo, max_size, old_texts: HashMap::new() };
+    let mut reader = Reader { repo: &repo, max_size, texts: Texts::new(&repo, max_size) };
     for (seq, id) in oldest_first(&parents).into_iter().enumerate() {
         let info = Arc::new(commit_info(&repo, id, seq as u32)?);
         pushed.commits.push(info.clone());
@@ -93,12 +91,11 @@ pub fn read(updates: &[Update], remote: Option<&str>, max_size: u64, visit: &mut
         // A shallow clone may lack the parent: everything in the commit counts then.
         let parent = parents[&id].first().copied();
         let parent_tree = parent.and_then(|p| repo.find_commit(p).ok()).and_then(|c| c.tree_id().ok()).map(|t| t.detach());
-        reader.old_texts.clear();
-        let mut diff = Diff::default();
-        diff.trees(&repo, parent_tree, Some(tree), &mut BString::default())?;
-        diff.find_moves(&mut reader)?;
+        reader.texts.clear();
+        let mut diff = Diff::between(&repo, parent_tree, tree)?;
+        diff.find_moves(&mut reader.texts)?;
         for change in diff.changes {
-            if change.old == Some(change.new) {
+            if change.old.as_ref().is_some_and(|(old, _)| *old == change.new) {
                 continue; // moved unchanged, or only its mode changed
             }
             visit(reader.item(&change, &info)?);
@@ -164,11 +161,11 @@ fn tracking_tips(repo: &gix::Repository, name: &str) -> Result<Vec<ObjectId>> {
     Ok(tips)
 }
 
-/// Reads blobs into items, remembering within a commit the texts move detection compared.
+/// Reads blobs into items, with the texts move detection compared.
 struct Reader<'r> {
     repo: &'r gix::Repository,
     max_size: u64,
-    old_texts: HashMap<ObjectId, Option<Rc<[u8]>>>,
+    texts: Texts<'r>,
 }
 
 impl Reader<'_> {
@@ -186,12 +183,8 @@ impl Reader<'_> {
             return skipped(Skip::Binary);
         }
         let chunk = Chunk::new(path.clone(), Cow::Owned(new), provenance.clone());
-        let scope = match change.old {
-            Some(old) => match self.old_texts.get(&old) {
-                Some(text) => text.clone(),
-                None => self.read_text(old)?,
-            }
-            .map(|old| added::added_lines(&old, &chunk.bytes)),
+        let scope = match &change.old {
+            Some((old, _)) => self.texts.peek(*old)?.map(|old| added::added_lines(&old, &chunk.bytes)),
             None => None,
         };
         let chunk = match scope {
@@ -200,143 +193,6 @@ impl Reader<'_> {
         };
         Ok(Item { path, size, provenance, body: Body::Text(chunk) })
     }
-
-    /// A blob as the engine reads it, kept for the commit's other comparisons.
-    fn text(&mut self, id: ObjectId) -> Result<Option<Rc<[u8]>>> {
-        if let Some(text) = self.old_texts.get(&id) {
-            return Ok(text.clone());
-        }
-        let text = self.read_text(id)?;
-        self.old_texts.insert(id, text.clone());
-        Ok(text)
-    }
-
-    /// A blob as the engine reads it, or `None` when it is binary or too large.
-    fn read_text(&self, id: ObjectId) -> Result<Option<Rc<[u8]>>> {
-        let size = self.repo.find_header(id).with_context(|| format!("cannot read blob {id}"))?.size();
-        if size > self.max_size {
-            return Ok(None);
-        }
-        let data = self.repo.find_object(id)?.detach().data;
-        Ok((!is_binary(&data)).then(|| Rc::from(decoded(&data))))
-    }
-}
-
-/// A file a commit adds or changes.
-struct Change {
-    path: BString,
-    new: ObjectId,
-    /// The blob at the same path in the parent, when there was one.
-    old: Option<ObjectId>,
-}
-
-#[derive(Default)]
-struct Diff {
-    changes: Vec<Change>,
-    /// Blobs gone from a path, to tell a move from an addition.
-    removed: BTreeSet<ObjectId>,
-}
-
-/// Inexact move detection compares each added file with each removed one; past this many
-/// pairs, added files count whole (as git gives up past `diff.renameLimit`).
-const MOVE_PAIRS: usize = 10_000;
-
-impl Diff {
-    /// Gives a file that arrived at a new path the blob it moved from: the same blob, or a
-    /// removed one it shares at least half its lines with (git's `-M`).
-    fn find_moves(&mut self, reader: &mut Reader<'_>) -> Result<()> {
-        let mut arrived = Vec::new();
-        for (i, change) in self.changes.iter_mut().enumerate().filter(|(_, c)| c.old.is_none()) {
-            if self.removed.contains(&change.new) {
-                change.old = Some(change.new);
-            } else {
-                arrived.push(i);
-            }
-        }
-        if arrived.is_empty() || self.removed.is_empty() || arrived.len() * self.removed.len() > MOVE_PAIRS {
-            return Ok(());
-        }
-        for i in arrived {
-            let Some(new) = reader.text(self.changes[i].new)? else { continue };
-            let mut best = (49, None);
-            for &source in &self.removed {
-                let Some(old) = reader.text(source)? else { continue };
-                // Lines shared can be no more than the shorter text holds.
-                if old.len().min(new.len()) * 2 < old.len().max(new.len()) {
-                    continue;
-                }
-                let score = added::similarity(&old, &new);
-                if score > best.0 {
-                    best = (score, Some(source));
-                }
-            }
-            self.changes[i].old = best.1;
-        }
-        Ok(())
-    }
-
-    fn trees(&mut self, repo: &gix::Repository, old: Option<ObjectId>, new: Option<ObjectId>, prefix: &mut BString) -> Result<()> {
-        let mut before = entries(repo, old)?;
-        for (name, (mode, id)) in entries(repo, new)? {
-            let len = prefix.len();
-            if !prefix.is_empty() {
-                prefix.push(b'/');
-            }
-            prefix.extend_from_slice(&name);
-            let previous = before.remove(&name);
-            match previous {
-                Some((old_mode, old_id)) if old_id == id && old_mode == mode => {}
-                _ if mode.is_tree() => {
-                    let old_tree = previous.filter(|(m, _)| m.is_tree()).map(|(_, id)| id);
-                    if let Some((m, old_id)) = previous.filter(|(m, _)| !m.is_tree()) {
-                        self.gone(repo, m, old_id)?;
-                    }
-                    self.trees(repo, old_tree, Some(id), prefix)?;
-                }
-                _ if mode.is_blob() => {
-                    let old = match previous {
-                        Some((m, old_id)) if m.is_blob() => Some(old_id),
-                        Some((m, old_id)) => {
-                            self.gone(repo, m, old_id)?;
-                            None
-                        }
-                        None => None,
-                    };
-                    self.changes.push(Change { path: prefix.clone(), new: id, old });
-                }
-                // Symlinks and submodules are not scanned.
-                _ => {}
-            }
-            prefix.truncate(len);
-        }
-        for (_, (mode, id)) in before {
-            self.gone(repo, mode, id)?;
-        }
-        Ok(())
-    }
-
-    /// Records every blob under an entry that left its path.
-    fn gone(&mut self, repo: &gix::Repository, mode: EntryMode, id: ObjectId) -> Result<()> {
-        if mode.is_blob() {
-            self.removed.insert(id);
-        } else if mode.is_tree() {
-            for (_, (m, child)) in entries(repo, Some(id))? {
-                self.gone(repo, m, child)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-fn entries(repo: &gix::Repository, tree: Option<ObjectId>) -> Result<BTreeMap<BString, (EntryMode, ObjectId)>> {
-    let mut out = BTreeMap::new();
-    let Some(id) = tree else { return Ok(out) };
-    let tree = repo.find_tree(id).with_context(|| format!("cannot read tree {id}"))?;
-    for entry in gix::objs::TreeRefIter::from_bytes(&tree.data, repo.object_hash()) {
-        let entry = entry.map_err(|e| anyhow::anyhow!("cannot decode tree {id}: {e}"))?;
-        out.insert(entry.filename.to_owned(), (entry.mode, entry.oid.to_owned()));
-    }
-    Ok(out)
 }
 
 /// The repository git runs the hook in (`GIT_DIR` when git sets it).

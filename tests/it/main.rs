@@ -30,6 +30,7 @@ mod smells;
 mod conventions;
 mod issue_13;
 mod history_paths;
+mod history_renames;
 mod readme;
 mod spans;
 mod layers;

@@ -1,0 +1,122 @@
+//! The tree walk: each distinct blob of the selected commits, with every path it had and the
+//! commit that first put it there.
+
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{anyhow, Context, Result};
+use gix::bstr::{BString, ByteSlice};
+use gix::ObjectId;
+
+use super::Stats;
+
+/// One distinct blob and where it appeared.
+#[derive(Debug)]
+pub struct Blob {
+    pub id: ObjectId,
+    /// Position of the introducing commit in the oldest-first order.
+    pub seq: u32,
+    /// Every path it had, each with the commit that first put it there: the engine judges
+    /// a blob per path (`fakes/x.py` and `src/x.py` differ), and a copy is a leak of its own.
+    pub(super) paths: Vec<(u32, u32)>,
+}
+
+/// Walks trees, recording each distinct blob with every path it had and the commit that first
+/// put it there. Trees already walked under the same name are not walked again: everything
+/// under them was recorded there.
+pub(super) struct Walker<'r> {
+    repo: &'r gix::Repository,
+    /// The folders each tree was walked as: the same tree under a new name (a copied or
+    /// moved folder) puts its blobs at new paths, so it is walked again.
+    trees: HashMap<ObjectId, Vec<BString>>,
+    blob_index: HashMap<ObjectId, u32>,
+    /// (blob, path) pairs recorded, looked up for blobs with many paths (an empty file).
+    blob_paths: HashSet<(u32, u32)>,
+    pub blobs: Vec<Blob>,
+    path_ids: HashMap<BString, u32>,
+    pub paths: Vec<String>,
+    pub stats: Stats,
+}
+
+impl<'r> Walker<'r> {
+    pub fn new(repo: &'r gix::Repository) -> Self {
+        Walker {
+            repo,
+            trees: HashMap::new(),
+            blob_index: HashMap::new(),
+            blob_paths: HashSet::new(),
+            blobs: Vec::new(),
+            path_ids: HashMap::new(),
+            paths: Vec::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    pub fn tree(&mut self, id: ObjectId, prefix: &mut BString, seq: u32) -> Result<()> {
+        match self.trees.entry(id) {
+            // Walked under this name before: every blob below is recorded at its path.
+            Entry::Occupied(walked) if walked.get().contains(prefix) => return Ok(()),
+            Entry::Occupied(mut walked) => walked.get_mut().push(prefix.clone()),
+            Entry::Vacant(slot) => {
+                slot.insert(vec![prefix.clone()]);
+            }
+        }
+        let tree = self.repo.find_tree(id).with_context(|| format!("cannot read tree {id} (at {prefix})"))?;
+        for entry in gix::objs::TreeRefIter::from_bytes(&tree.data, self.repo.object_hash()) {
+            let entry = entry.map_err(|e| anyhow!("cannot decode tree {id}: {e}"))?;
+            let len = prefix.len();
+            if !prefix.is_empty() {
+                prefix.push(b'/');
+            }
+            prefix.extend_from_slice(entry.filename);
+            if entry.mode.is_tree() {
+                self.tree(entry.oid.to_owned(), prefix, seq)?;
+            } else if entry.mode.is_commit() {
+                self.stats.submodules += 1;
+            } else if entry.mode.is_link() {
+                self.stats.symlinks += 1;
+            } else if entry.mode.is_blob() {
+                self.blob(entry.oid.to_owned(), prefix, seq);
+            }
+            prefix.truncate(len);
+        }
+        Ok(())
+    }
+
+    fn blob(&mut self, id: ObjectId, path: &BString, seq: u32) {
+        self.stats.blobs_seen += 1;
+        let Some(&i) = self.blob_index.get(&id) else {
+            let p = self.intern(path);
+            self.blob_index.insert(id, self.blobs.len() as u32);
+            self.blob_paths.insert((self.blobs.len() as u32, p));
+            self.blobs.push(Blob { id, seq, paths: vec![(p, seq)] });
+            return;
+        };
+        // Mostly the same blob at the same path, in a folder that changed around it: a few
+        // comparisons, no hashing.
+        let known = &self.blobs[i as usize].paths;
+        if known.len() <= 8 {
+            if known.iter().any(|&(p, _)| self.paths[p as usize].as_bytes() == path.as_slice()) {
+                return;
+            }
+            let p = self.intern(path);
+            self.blob_paths.insert((i, p));
+            self.blobs[i as usize].paths.push((p, seq));
+        } else {
+            let p = self.intern(path);
+            if self.blob_paths.insert((i, p)) {
+                self.blobs[i as usize].paths.push((p, seq));
+            }
+        }
+    }
+
+    fn intern(&mut self, path: &BString) -> u32 {
+        if let Some(&id) = self.path_ids.get(path) {
+            return id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.push(path.to_str_lossy().into_owned());
+        self.path_ids.insert(path.clone(), id);
+        id
+    }
+}
