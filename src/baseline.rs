@@ -209,10 +209,10 @@ impl Baseline {
             return;
         }
         // Not in the work tree; gone only if the index (the commit being made) lacks it too.
-        let Some(index) = index_at(root) else { return };
+        let Some(staged) = staged_paths(root) else { return };
         let mut moved: HashMap<String, BTreeSet<String>> = HashMap::new();
         for e in missing {
-            if index.get_path(Path::new(&e.path), 0).is_none() {
+            if !staged.contains(e.path.as_bytes()) {
                 moved.entry(e.rule.clone()).or_default().insert(e.hash.clone());
             }
         }
@@ -278,13 +278,17 @@ impl Default for Baseline {
     }
 }
 
-/// The index git is about to commit: the one `GIT_INDEX_FILE` names (`git commit -a` and
-/// `git commit -- path` stage into a temporary one), else the repository's.
-fn index_at(root: &Path) -> Option<git2::Index> {
-    if let Some(file) = std::env::var_os("GIT_INDEX_FILE") {
-        return git2::Index::open(&root.join(file)).ok();
-    }
-    git2::Repository::discover(root).ok()?.index().ok()
+/// The paths of the index git is about to commit, as git lists them: the index
+/// `GIT_INDEX_FILE` names (`git commit -a` and `git commit -- path` stage into a temporary
+/// one), else the repository's. `None` when git cannot list it.
+fn staged_paths(root: &Path) -> Option<BTreeSet<Vec<u8>>> {
+    let out = std::process::Command::new("git")
+        .args(["ls-files", "-z", "--full-name"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then(|| out.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()).map(<[u8]>::to_vec).collect())
 }
 
 /// Version 2: argon2id of (rule, secret) with the baseline's salt, 32 bytes in hex.

@@ -11,9 +11,9 @@ mod global;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{bail, Context, Result};
-use git2::{ConfigLevel, Repository};
 
 pub use global::{global_dir, managed_dir, set_global_dir, unset_global_dir, GlobalDir};
 
@@ -89,19 +89,41 @@ pub enum Outcome {
     NotInstalled { path: PathBuf },
 }
 
-/// The hooks folder git runs this repository's hooks from, and whether it is set by the
-/// global (or system) git config, so shared by every repository.
-pub fn hooks_dir(repo: &Repository) -> Result<(PathBuf, bool)> {
-    let config = repo.config().context("cannot read git config")?;
-    let base = repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf();
-    let Ok(path) = config.get_path("core.hooksPath") else {
-        return Ok((repo.commondir().join("hooks"), false));
+/// The hooks folder git runs the hooks of the repository around the current directory from,
+/// and whether it is set by the global (or system) git config, so shared by every repository.
+/// `core.hooksPath` is read by git itself, so includes, worktree config and which file wins
+/// are git's.
+pub fn hooks_dir() -> Result<(PathBuf, bool)> {
+    let repo = crate::source::repo::open()?;
+    let out = Command::new("git")
+        .args(["config", "--show-scope", "--type=path", "--get", "core.hooksPath"])
+        .output()
+        .context("cannot run git to read core.hooksPath")?;
+    match out.status.code() {
+        Some(0) => {}
+        // Not set: the hooks folder every work tree shares.
+        Some(1) => return Ok((crate::source::repo::common_dir(&repo).join("hooks"), false)),
+        _ => bail!("cannot read core.hooksPath: {}", String::from_utf8_lossy(&out.stderr).trim()),
+    }
+    let Some((scope, path)) = parse_scoped(&out.stdout) else {
+        bail!("unexpected output from git config --show-scope: {}", String::from_utf8_lossy(&out.stdout).trim());
     };
-    let shared = config
-        .get_entry("core.hooksPath")
-        .map(|e| matches!(e.level(), ConfigLevel::Global | ConfigLevel::XDG | ConfigLevel::System | ConfigLevel::ProgramData))
-        .unwrap_or(false);
-    Ok((if path.is_absolute() { path } else { base.join(path) }, shared))
+    // A relative folder is relative to where git runs hooks: the work-tree root, or the git dir
+    // of a bare repository.
+    let base = repo.work_dir().unwrap_or_else(|| repo.git_dir()).to_path_buf();
+    Ok((base.join(path), matches!(scope.as_str(), "global" | "system")))
+}
+
+/// `<scope>\t<value>\n`, as `git config --show-scope --get` prints it.
+fn parse_scoped(out: &[u8]) -> Option<(String, PathBuf)> {
+    let line = out.strip_suffix(b"\n").unwrap_or(out);
+    let tab = line.iter().position(|&b| b == b'\t')?;
+    let scope = std::str::from_utf8(&line[..tab]).ok()?;
+    #[cfg(unix)]
+    let path = PathBuf::from(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&line[tab + 1..]));
+    #[cfg(not(unix))]
+    let path = PathBuf::from(String::from_utf8_lossy(&line[tab + 1..]).into_owned());
+    Some((scope.to_string(), path))
 }
 
 /// Whether the hook at `dir` is ours.
@@ -290,6 +312,13 @@ mod tests {
         assert_eq!(rebase(&down, &kept, hooks), Path::new("../../tools/hook.sh"));
         assert_eq!(rebase(Path::new("mine.sh"), &kept, hooks), Path::new(".leakguard-chained/mine.sh"));
         assert_eq!(rebase(Path::new("/abs/hook"), hooks, &kept), Path::new("/abs/hook"));
+    }
+
+    #[test]
+    fn scoped_values_parse() {
+        assert_eq!(parse_scoped(b"local\tci/hooks\n"), Some(("local".to_string(), PathBuf::from("ci/hooks"))));
+        assert_eq!(parse_scoped(b"global\t/a\tb\n"), Some(("global".to_string(), PathBuf::from("/a\tb"))));
+        assert_eq!(parse_scoped(b"no scope\n"), None);
     }
 
     #[test]

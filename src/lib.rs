@@ -42,40 +42,12 @@ pub enum ExitStatus {
     Error = 2,
 }
 
-/// An error's cause chain, on one line, for the user: libgit2's internals (`; class=Repository
-/// (6); code=NotFound (-3)`) say nothing to them and are left out.
+/// An error's cause chain, on one line, for the user.
 pub fn error_message(err: &anyhow::Error) -> String {
-    plain(&format!("{err:#}"))
-}
-
-/// `text` without libgit2's `; class=NAME (N); code=NAME (N)` tails.
-pub fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("; class=") {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        // The tail ends after `code=NAME (N)`, or after `class=NAME (N)` when there is no code.
-        let from = tail.find("; code=").unwrap_or(0);
-        let end = tail[from..].find(')').map_or(tail.len(), |e| from + e + 1);
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+    format!("{err:#}")
 }
 
 /// Runs one command. `Err` means exit status 2, with its cause chain printed by `main`.
 pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     commands::run(cli, out, err)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn libgit2_internals_are_left_out() {
-        let raw = "not inside a git repository: could not find repository at '.'; class=Repository (6); code=NotFound (-3)";
-        assert_eq!(super::plain(raw), "not inside a git repository: could not find repository at '.'");
-        assert_eq!(super::plain("a; class=Index (10); then b"), "a; then b");
-        assert_eq!(super::plain("nothing to strip (really)"), "nothing to strip (really)");
-    }
 }

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
 
@@ -50,14 +51,19 @@ struct Cleanup {
 }
 
 impl Cleanup {
-    /// From `commit.cleanup` and the comment string, as the repository's config sets them. The
-    /// hook cannot tell whether the message was edited (git's default strips comments only
-    /// then), so the default is taken as `strip`.
+    /// From `commit.cleanup` and the comment string, as git reads them for this repository
+    /// (every scope, includes, the last value winning; `core.commentChar` and
+    /// `core.commentString` are one setting, so the later of the two). The hook cannot tell
+    /// whether the message was edited (git's default strips comments only then), so the
+    /// default is taken as `strip`.
     fn from_git_config() -> Cleanup {
-        let config = git2::Repository::open_from_env().and_then(|r| r.config()).or_else(|_| git2::Config::open_default());
-        let get = |key: &str| config.as_ref().ok().and_then(|c| c.get_string(key).ok());
-        let comment = get("core.commentString").or_else(|| get("core.commentChar"));
-        Cleanup::new(get("commit.cleanup").as_deref(), comment.as_deref())
+        let out = Command::new("git")
+            .args(["config", "-z", "--get-regexp", r"^(commit\.cleanup|core\.comment(char|string))$"])
+            .stdin(Stdio::null())
+            .output();
+        let values = out.map(|o| if o.status.success() { o.stdout } else { Vec::new() }).unwrap_or_default();
+        let (mode, comment) = last_values(&values);
+        Cleanup::new(mode.as_deref(), comment.as_deref())
     }
 
     fn new(mode: Option<&str>, comment: Option<&str>) -> Cleanup {
@@ -74,6 +80,23 @@ impl Cleanup {
         };
         Cleanup { comment: (strip && !auto).then_some(comment), scissors, scissors_prefixes }
     }
+}
+
+/// The last `commit.cleanup` and the last comment string in `git config -z --get-regexp`
+/// output: per entry, the key (lower case), then a newline and the value unless it has none,
+/// then a NUL.
+fn last_values(out: &[u8]) -> (Option<String>, Option<String>) {
+    let (mut mode, mut comment) = (None, None);
+    for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+        let text = String::from_utf8_lossy(entry);
+        let (key, value) = text.split_once('\n').unwrap_or((&text, ""));
+        match key {
+            "commit.cleanup" => mode = Some(value.to_string()),
+            "core.commentchar" | "core.commentstring" => comment = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    (mode, comment)
 }
 
 /// The message with stripped lines emptied (so line numbers stay) and cut at the scissors.
@@ -121,6 +144,14 @@ mod tests {
         assert_eq!(kept("a\n//x\n", None, Some("//")), "a\n\n");
         // `auto`: the character is chosen per commit, so no comment line is dropped.
         assert_eq!(kept(text, None, Some("auto")), "subject\n; comment\n# kept\n");
+    }
+
+    #[test]
+    fn the_last_of_each_setting_wins() {
+        let out = b"core.commentchar\n;\0commit.cleanup\nstrip\0core.commentstring\n//\0commit.cleanup\nscissors\0";
+        assert_eq!(last_values(out), (Some("scissors".to_string()), Some("//".to_string())));
+        assert_eq!(last_values(b"core.commentchar\0"), (None, Some(String::new())));
+        assert_eq!(last_values(b""), (None, None));
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use git2::Repository;
 
 use crate::cli::Hook;
 use crate::hook::{self, GlobalDir, Kind, Outcome};
@@ -22,8 +21,7 @@ fn kind(hook: Hook) -> Kind {
 /// The repository's hooks folder, refusing one shared through the global config: a
 /// per-repository command must not change every repository's hooks.
 fn repo_dir(kind: Kind, err: &mut dyn Write) -> Result<Option<PathBuf>> {
-    let repo = Repository::open_from_env().context("not inside a git repository")?;
-    let (dir, shared) = hook::hooks_dir(&repo)?;
+    let (dir, shared) = hook::hooks_dir()?;
     if !shared {
         return Ok(Some(dir));
     }

@@ -105,7 +105,7 @@ pub(super) fn finish_tally(
     let tally = tally.into_inner().expect("no scan thread panicked while holding the lock");
     for message in &tally.errors {
         // The message names a file: escaped, like every path a report prints.
-        writeln!(err, "leakguard: error: {}", crate::report::escape(&crate::plain(message)))?;
+        writeln!(err, "leakguard: error: {}", crate::report::escape(message))?;
     }
     let summary = Summary { scope: "", errors: tally.errors.len(), ..tally.summary };
     super::finish(common, filters, rules, tally.matches, summary, !tally.errors.is_empty(), out)

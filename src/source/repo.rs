@@ -1,55 +1,84 @@
-//! The repository around the current directory: its root, and its tracked files.
+//! The repository around the current directory (or a given folder): found and opened in
+//! process with gix, as git finds it, and its tracked files as git itself lists them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
-use git2::{Oid, Repository};
+use gix::discover::upwards;
+use gix::{ObjectId, ThreadSafeRepository};
 
-/// The work-tree root of the repository around the current directory, if there is one.
-pub fn work_tree() -> Option<PathBuf> {
-    let repo = Repository::open_from_env().ok()?;
-    repo.workdir().map(|p| p.to_path_buf())
+/// The repository around the current directory, as git finds it: `GIT_DIR` and
+/// `GIT_WORK_TREE` when set (as git sets them for hooks), else upwards from here, stopping at
+/// `GIT_CEILING_DIRECTORIES` and file-system boundaries.
+pub fn open() -> Result<ThreadSafeRepository> {
+    find(None)?.context("not inside a git repository")
 }
 
-/// The work-tree root of the repository holding `dir` (an editor's buffer), if there is one.
-pub fn work_tree_of(dir: &std::path::Path) -> Option<PathBuf> {
-    let repo = Repository::discover(dir).ok()?;
-    repo.workdir().map(|p| p.to_path_buf())
-}
-
-/// The work-tree root of the repository around `dir` (around the current directory, as git
-/// finds it, when `None`): `None` outside any repository (or in a bare one), an error when
-/// there is one that cannot be opened, so a broken repository is never taken for no
-/// repository.
-pub fn find_work_tree(dir: Option<&std::path::Path>) -> Result<Option<PathBuf>> {
+/// The repository around `dir` (around the current directory, as `open` finds it, when
+/// `None`): `None` when there is none, an error when there is one that cannot be opened, so a
+/// broken repository is never taken for no repository.
+pub fn find(dir: Option<&Path>) -> Result<Option<ThreadSafeRepository>> {
+    // An unrelated GIT_CEILING_DIRECTORIES is no error to git, so it is none here either.
+    let options = upwards::Options { match_ceiling_dir_or_error: false, ..Default::default() };
     let opened = match dir {
-        Some(dir) => Repository::discover(dir),
-        None => Repository::open_from_env(),
+        Some(dir) => ThreadSafeRepository::discover_opts(dir, options, Default::default()),
+        None => ThreadSafeRepository::discover_with_environment_overrides_opts(".", options, Default::default()),
     };
-    match opened {
-        Ok(repo) => Ok(repo.workdir().map(|p| p.to_path_buf())),
-        // Not found, unless a `.git` says there is one (a `.git` file naming a gone folder).
-        Err(e) if e.code() == git2::ErrorCode::NotFound => match broken_marker(dir) {
+    let gix_error = match opened {
+        Ok(repo) => return Ok(Some(repo)),
+        Err(e) => e,
+    };
+    // gix could not open one. git's own answer says whether there is none, or one that is
+    // broken, and in words the user knows from git.
+    let at = || dir.map_or_else(|| "the current folder".to_string(), |d| d.display().to_string());
+    match rev_parse(dir) {
+        Ok(()) => bail!("cannot open the git repository at {}: {gix_error}", at()),
+        Err(said) if said.contains("not a git repository") => match broken_marker(dir) {
             None => Ok(None),
-            Some(at) => bail!("cannot open the git repository at {}: {}", at.display(), e.message()),
+            Some(marker) => bail!("cannot open the git repository at {}: {said}", marker.display()),
         },
-        // `message()`: the cause without libgit2's class and code numbers.
-        Err(e) => {
-            let at = dir.map_or_else(|| "the current folder".to_string(), |d| d.display().to_string());
-            bail!("cannot open the git repository at {at}: {}", e.message())
-        }
+        Err(said) => bail!("cannot open the git repository at {}: {said}", at()),
     }
 }
 
+/// `git rev-parse --git-dir` where `find` looked: `Err` with git's message when it fails.
+fn rev_parse(dir: Option<&Path>) -> std::result::Result<(), String> {
+    let mut cmd = Command::new("git");
+    if let Some(dir) = dir {
+        // The folder's own repository, as gix was asked for, whatever GIT_DIR says.
+        cmd.current_dir(dir).env_remove("GIT_DIR").env_remove("GIT_WORK_TREE");
+    }
+    // Untranslated, so the message can be told apart.
+    let out = cmd.args(["rev-parse", "--git-dir"]).env("LC_ALL", "C").output().map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&out.stderr);
+    let line = said.lines().find(|l| !l.trim().is_empty()).unwrap_or("git rev-parse failed").trim();
+    Err(line.strip_prefix("fatal: ").unwrap_or(line).to_string())
+}
+
 /// The nearest folder from `dir` (or the current one) up that holds a `.git`.
-fn broken_marker(dir: Option<&std::path::Path>) -> Option<PathBuf> {
+fn broken_marker(dir: Option<&Path>) -> Option<PathBuf> {
     let start = match dir {
         Some(dir) => dir.to_path_buf(),
         None => std::env::current_dir().ok()?,
     };
     let start = std::fs::canonicalize(&start).unwrap_or(start);
-    start.ancestors().find(|a| a.join(".git").exists()).map(std::path::Path::to_path_buf)
+    start.ancestors().find(|a| a.join(".git").exists()).map(Path::to_path_buf)
+}
+
+/// The work-tree root of the repository holding `dir` (an editor's buffer), if there is one.
+pub fn work_tree_of(dir: &Path) -> Option<PathBuf> {
+    find(Some(dir)).ok().flatten()?.work_dir().map(Path::to_path_buf)
+}
+
+/// The work-tree root of the repository around `dir` (around the current directory, as git
+/// finds it, when `None`): `None` outside any repository (or in a bare one), an error when
+/// there is one that cannot be opened.
+pub fn find_work_tree(dir: Option<&Path>) -> Result<Option<PathBuf>> {
+    Ok(find(dir)?.and_then(|repo| repo.work_dir().map(Path::to_path_buf)))
 }
 
 /// One regular file of the index.
@@ -58,12 +87,12 @@ pub struct Tracked {
     /// Relative to the root, `/`-separated as git stores it.
     pub path: PathBuf,
     /// The staged blob.
-    pub blob: Oid,
+    pub blob: ObjectId,
 }
 
 /// The tracked files, for the baseline.
 pub struct TrackedFiles {
-    repo: Repository,
+    repo: gix::Repository,
     pub root: PathBuf,
     pub files: Vec<Tracked>,
 }
@@ -71,8 +100,8 @@ pub struct TrackedFiles {
 impl TrackedFiles {
     /// The staged content of `file`: what the baseline judges when the work tree lacks it.
     pub fn staged_content(&self, file: &Tracked) -> Result<Vec<u8>> {
-        let blob = self.repo.find_blob(file.blob).with_context(|| format!("cannot read the staged {}", file.path.display()))?;
-        Ok(blob.content().to_vec())
+        let mut blob = self.repo.find_blob(file.blob).with_context(|| format!("cannot read the staged {}", file.path.display()))?;
+        Ok(blob.take_data())
     }
 }
 
@@ -80,9 +109,9 @@ impl TrackedFiles {
 /// (`ls-files -z --stage`), which reads every index git writes (split, sparse, newer
 /// versions) and follows `GIT_INDEX_FILE`.
 pub fn tracked_files() -> Result<TrackedFiles> {
-    let repo = Repository::open_from_env().context("not inside a git repository")?;
-    let Some(root) = repo.workdir().map(|p| p.to_path_buf()) else {
-        bail!("{} is a bare repository: a baseline needs a work tree", repo.path().display());
+    let repo = open()?.to_thread_local();
+    let Some(root) = repo.workdir().map(Path::to_path_buf) else {
+        bail!("{} is a bare repository: a baseline needs a work tree", repo.git_dir().display());
     };
     let out = Command::new("git")
         .args(["ls-files", "-z", "--stage", "--full-name"])
@@ -110,7 +139,7 @@ fn parse_stage_line(record: &[u8]) -> Option<Option<Tracked>> {
     let (head, path) = (std::str::from_utf8(&record[..tab]).ok()?, &record[tab + 1..]);
     let mut fields = head.split(' ');
     let mode = u32::from_str_radix(fields.next()?, 8).ok()?;
-    let blob = Oid::from_str(fields.next()?).ok()?;
+    let blob = ObjectId::from_hex(fields.next()?.as_bytes()).ok()?;
     if mode & 0o170000 != 0o100000 {
         return Some(None);
     }
@@ -131,23 +160,42 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 /// The git dir of the repository whose work tree is `root` (the one a scan reports from, which
 /// may not be the one around the current folder); the current one when it has no work tree
 /// (a bare repository) or when `root` is in none.
-pub fn common_dir_for(root: &std::path::Path) -> Option<PathBuf> {
-    if let Ok(repo) = Repository::open_from_env() {
-        let canonical = |p: &std::path::Path| std::fs::canonicalize(p).ok();
-        if repo.workdir().is_none_or(|w| canonical(w) == canonical(root)) {
-            return Some(repo.commondir().to_path_buf());
+pub fn common_dir_for(root: &Path) -> Option<PathBuf> {
+    if let Ok(Some(repo)) = find(None) {
+        let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        if repo.work_dir().is_none_or(|w| canonical(w) == canonical(root)) {
+            return Some(common_dir(&repo));
         }
     }
-    match Repository::discover(root) {
-        Ok(repo) => Some(repo.commondir().to_path_buf()),
-        Err(_) => common_dir(),
+    match find(Some(root)) {
+        Ok(Some(repo)) => Some(common_dir(&repo)),
+        _ => find(None).ok().flatten().map(|repo| common_dir(&repo)),
     }
 }
 
-/// The git dir shared by all work trees of the repository around the current directory.
-pub fn common_dir() -> Option<PathBuf> {
-    let repo = Repository::open_from_env().ok()?;
-    Some(repo.commondir().to_path_buf())
+/// The git dir shared by all work trees of `repo` (its objects, refs, config and hooks).
+pub fn common_dir(repo: &ThreadSafeRepository) -> PathBuf {
+    lexically_normal(repo.to_thread_local().common_dir())
+}
+
+/// `path` without `.` and `name/..` steps: a linked worktree's common dir comes as
+/// `.git/worktrees/NAME/../..`, and the user is shown where that is.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -162,5 +210,13 @@ mod tests {
         assert_eq!(file.blob.to_string(), oid);
         assert_eq!(parse_stage_line(format!("120000 {oid} 0\tlink").as_bytes()), Some(None));
         assert_eq!(parse_stage_line(b"garbage"), None);
+    }
+
+    #[test]
+    fn common_dirs_are_shown_without_dot_dot() {
+        assert_eq!(lexically_normal(Path::new("/r/.git/worktrees/wt/../..")), Path::new("/r/.git"));
+        assert_eq!(lexically_normal(Path::new("./.git")), Path::new(".git"));
+        assert_eq!(lexically_normal(Path::new("../up/./x")), Path::new("../up/x"));
+        assert_eq!(lexically_normal(Path::new("a/..")), Path::new("."));
     }
 }

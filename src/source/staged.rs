@@ -3,12 +3,13 @@
 //!
 //! Which files changed comes from `git diff --cached -z --raw`: git reads the index without
 //! re-hashing it and skips unchanged folders through its cache-tree, which keeps a commit hook
-//! near git's own speed on a large repository (libgit2 verified and re-mapped the whole index
-//! first: 10x slower on a 25,000-file index). It also follows `GIT_INDEX_FILE`, which
-//! `git commit -a` and `git commit -- <path>` use for their temporary index. Only git's machine
-//! format is read (NUL-separated paths, full blob ids), with every option that shapes it given
-//! on the command line, so no path and no setting can bend it. The added lines are computed here
-//! from the two blobs (read with git2), as `push` computes them: `added`.
+//! near git's own speed on a large repository. It also follows `GIT_INDEX_FILE`, which
+//! `git commit -a` and `git commit -- <path>` use for their temporary index, and reads every
+//! index format git writes (split, sparse). Only git's machine format is read (NUL-separated
+//! paths, full blob ids), with every option that shapes it given on the command line, so no
+//! path and no setting can bend it. The blobs are read in process with gix, on every core for a
+//! commit of many files, and the added lines computed here from the two blobs, as `push`
+//! computes them: `added`.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -16,9 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use anyhow::{bail, Context, Result};
-use git2::{Oid, Repository};
+use gix::{ObjectId, ThreadSafeRepository};
+use rayon::prelude::*;
 
-use super::{added, Body, Item, Skip};
+use super::{added, repo, Body, Item, Skip};
 use crate::chunk::{decoded, is_binary, Chunk, Provenance, MAX_FILE_SIZE};
 
 /// One line of `git diff --raw -z`: a file's old and new mode and blob, and how it changed.
@@ -39,7 +41,7 @@ pub struct RawChange {
 /// A `git diff --cached` under way. git reads the index, a few milliseconds on a large
 /// repository, while the caller loads its rules: on a hook, that start-up costs no wall time.
 pub struct Pending {
-    repo: Repository,
+    repo: ThreadSafeRepository,
     root: PathBuf,
     git: Child,
     only: HashSet<Vec<u8>>,
@@ -50,9 +52,9 @@ pub struct Pending {
 /// diff still spans the whole index, so a file moved to one of those paths is known as moved
 /// (the pre-commit framework names the new path only).
 pub fn start(only: &[PathBuf]) -> Result<Pending> {
-    let repo = Repository::open_from_env().context("not inside a git repository")?;
-    let Some(root) = repo.workdir().map(Path::to_path_buf) else {
-        bail!("`staged` needs a work tree, and {} is a bare repository", repo.path().display());
+    let repo = repo::open()?;
+    let Some(root) = repo.work_dir().map(Path::to_path_buf) else {
+        bail!("`staged` needs a work tree, and {} is a bare repository", repo.git_dir().display());
     };
     if let Some(index) = std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty()) {
         if !Path::new(&index).is_file() {
@@ -79,42 +81,50 @@ impl Pending {
             let cause = String::from_utf8_lossy(&out.stderr);
             bail!("git diff --cached failed: {}", cause.lines().next().unwrap_or("no message").trim());
         }
-        let mut items = Vec::new();
-        for change in parse_raw(&out.stdout)? {
-            if !is_regular(change.new_mode) || is_zero(&change.new_blob) {
-                continue; // deleted, symlink, submodule, unmerged, or intent-to-add
-            }
-            if !only.is_empty() && !only.contains(&change.path) {
-                continue;
-            }
-            if change.new_blob == change.old_blob && is_regular(change.old_mode) {
-                continue; // moved unchanged, or only its mode changed: nothing added
-            }
-            items.push(item(&repo, &change)?);
+        let changes: Vec<RawChange> = parse_raw(&out.stdout)?
+            .into_iter()
+            .filter(|change| {
+                // Not deleted, a symlink, a submodule, unmerged or intent-to-add; not moved
+                // unchanged or only its mode changed (nothing added).
+                is_regular(change.new_mode)
+                    && !is_zero(&change.new_blob)
+                    && (only.is_empty() || only.contains(&change.path))
+                    && !(change.new_blob == change.old_blob && is_regular(change.old_mode))
+            })
+            .collect();
+        if changes.len() < PARALLEL_FILES {
+            let repo = repo.to_thread_local();
+            return changes.iter().map(|change| item(&repo, change)).collect();
         }
-        Ok(items)
+        // Each thread reads through its own handle (object caches are per handle); the items
+        // come back in git's order.
+        changes.par_iter().map_init(|| repo.to_thread_local(), |repo, change| item(repo, change)).collect()
     }
 }
 
-fn item(repo: &Repository, change: &RawChange) -> Result<Item> {
+/// Files in a commit from which their blobs are read on every core: below it, starting
+/// threads costs more than reading a few blobs does.
+const PARALLEL_FILES: usize = 32;
+
+fn item(repo: &gix::Repository, change: &RawChange) -> Result<Item> {
     let path = String::from_utf8_lossy(&change.path).into_owned();
     let new = blob(repo, &change.new_blob, &path)?;
-    let size = new.size() as u64;
+    let size = new.len() as u64;
     let skipped = |reason| Ok(Item { path: path.clone(), size, provenance: Provenance::Staged, body: Body::Skipped(reason) });
     if size > MAX_FILE_SIZE {
         return skipped(Skip::TooLarge);
     }
-    if is_binary(new.content()) {
+    if is_binary(&new) {
         return skipped(Skip::Binary);
     }
-    let chunk = Chunk::new(path.clone(), Cow::Owned(new.content().to_vec()), Provenance::Staged);
+    let chunk = Chunk::new(path.clone(), Cow::Owned(new), Provenance::Staged);
     // The old side, when the file had text before: a modification or a rename (a copy's
     // source stays where it was, so a copy counts whole).
     let old = matches!(change.status, b'M' | b'R') && is_regular(change.old_mode) && !is_zero(&change.old_blob);
     let scope = if old {
         let old = blob(repo, &change.old_blob, &path)?;
-        let text = old.size() as u64 <= MAX_FILE_SIZE && !is_binary(old.content());
-        text.then(|| added::added_lines(&decoded(old.content()), &chunk.bytes))
+        let text = old.len() as u64 <= MAX_FILE_SIZE && !is_binary(&old);
+        text.then(|| added::added_lines(&decoded(&old), &chunk.bytes))
     } else {
         None
     };
@@ -125,9 +135,10 @@ fn item(repo: &Repository, change: &RawChange) -> Result<Item> {
     Ok(Item { path, size, provenance: Provenance::Staged, body: Body::Text(chunk) })
 }
 
-fn blob<'r>(repo: &'r Repository, id: &str, path: &str) -> Result<git2::Blob<'r>> {
-    let oid = Oid::from_str(id).with_context(|| format!("git printed a bad blob id for {path}"))?;
-    repo.find_blob(oid).with_context(|| format!("cannot read the staged blob of {path}"))
+fn blob(repo: &gix::Repository, id: &str, path: &str) -> Result<Vec<u8>> {
+    let oid = ObjectId::from_hex(id.as_bytes()).with_context(|| format!("git printed a bad blob id for {path}"))?;
+    let mut blob = repo.find_blob(oid).with_context(|| format!("cannot read the staged blob of {path}"))?;
+    Ok(blob.take_data())
 }
 
 /// `git diff --cached` in its machine format, with every option that could shape the output

@@ -270,3 +270,94 @@ fn a_large_commit_on_several_threads_reports_what_one_thread_does() {
     assert_eq!(run(Some("3")), one, "three threads differ from one");
     assert_eq!(run(Some("64")), one, "a thread per file differs from one");
 }
+
+/// With `GIT_DIR` and `GIT_WORK_TREE` set (a dotfiles-style repository: a bare git dir and a
+/// work tree elsewhere), `staged`, `install` and the hook git runs use that repository, not the
+/// one around the current folder, and report paths from that work tree.
+#[test]
+fn issue_13_staged_follows_git_dir_and_git_work_tree() {
+    let home = TestRepo::new();
+    let store = home.path().join("store.git");
+    home.git(&["init", "-q", "--bare", "-b", "main", store.to_str().expect("utf-8")]);
+    let tree = tempfile::tempdir().expect("work tree");
+    let with_env = |program: &std::path::Path| {
+        let mut cmd = home.command(program);
+        // Run from another repository: the variables must win over discovery.
+        cmd.current_dir(home.path()).env("GIT_DIR", &store).env("GIT_WORK_TREE", tree.path());
+        cmd
+    };
+    let git = |args: &[&str]| {
+        let out = with_env(std::path::Path::new("git")).args(args).output().expect("git");
+        assert!(out.status.success(), "git {args:?}:\n{}", text(&out));
+        out
+    };
+    git(&["config", "commit.gpgsign", "false"]);
+    std::fs::write(tree.path().join(".bashrc"), "alias ll='ls -l'\n").expect("write");
+    git(&["add", ".bashrc"]);
+    git(&["commit", "-qm", "dotfiles"]);
+
+    std::fs::create_dir_all(tree.path().join("conf")).expect("mkdir");
+    std::fs::write(tree.path().join("conf/gh.env"), format!("A=1\nGH_TOKEN={}\n", github_token())).expect("write");
+    git(&["add", "conf/gh.env"]);
+    let out = with_env(&crate::util::leakguard_bin()).args(["staged", "--format", "json"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["findings"][0]["file"], "conf/gh.env", "{report:#}");
+    assert_eq!(report["findings"][0]["line"], 2, "{report:#}");
+    // The repository around the current folder has nothing staged: it was not the one read.
+    assert_eq!(home.leakguard(&["staged"]).status.code(), Some(0));
+
+    let out = with_env(&crate::util::leakguard_bin()).arg("install").output().expect("run");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(store.join("hooks/pre-commit").is_file(), "{}", text(&out));
+    assert!(!home.path().join(".git/hooks/pre-commit").exists(), "not the current folder's repository");
+    let out = with_env(std::path::Path::new("git")).args(["commit", "-qm", "leak"]).output().expect("git");
+    assert!(!out.status.success(), "the hook let the token through:\n{}", text(&out));
+    assert!(text(&out).contains("conf/gh.env:2:"), "{}", text(&out));
+}
+
+/// A split index (`git update-index --split-index`: a shared index plus a small one of recent
+/// changes) is read as git reads it, by the hook, `staged` and `baseline`.
+#[test]
+fn issue_13_a_split_index_is_read() {
+    let repo = TestRepo::new();
+    let files: Vec<(String, String)> = (0..20).map(|i| (format!("src/m{i}.py"), format!("X = {i}\n"))).collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    repo.commit_files(&files, "initial");
+    repo.git(&["update-index", "--split-index"]);
+    let shared = std::fs::read_dir(repo.path().join(".git")).expect("git dir").filter_map(Result::ok);
+    assert!(shared.into_iter().any(|e| e.file_name().to_string_lossy().starts_with("sharedindex.")), "git wrote a split index");
+    repo.install_hook();
+
+    repo.write("src/m3.py", "X = 3\nY = 4\n");
+    repo.write("src/new.py", format!("TOKEN = \"{}\"\n", github_token()));
+    repo.git(&["add", "src/m3.py", "src/new.py"]);
+    let out = repo.leakguard(&["staged", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let found: Vec<String> = report["findings"].as_array().expect("findings").iter().map(|f| format!("{}:{}", f["file"], f["line"])).collect();
+    assert_eq!(found, ["\"src/new.py\":1"], "{report:#}");
+    let before = repo.head();
+    let out = repo.try_git(&["commit", "-qm", "leak"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert_eq!(repo.head(), before);
+
+    // The baseline lists the tracked files from the same index: all 21, the new one included.
+    let out = repo.leakguard(&["baseline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let baseline = String::from_utf8(repo.read(".leakguard-baseline.toml")).expect("utf-8");
+    assert!(baseline.contains("path = \"src/new.py\""), "{baseline}");
+    repo.git(&["add", ".leakguard-baseline.toml"]);
+    let out = repo.try_git(&["commit", "-qm", "accepted"]);
+    assert!(out.status.success(), "the baselined token is accepted:\n{}", text(&out));
+
+    // The file moves (too edited for git to call it a rename): the baseline sees in the split
+    // index that the old path is gone, so the accepted token is still accepted at the new one.
+    repo.git(&["update-index", "--split-index"]);
+    repo.git(&["rm", "-q", "src/new.py"]);
+    let lines: String = (0..20).map(|i| format!("V{i} = {i}\n")).collect();
+    repo.write("src/moved.py", format!("{lines}TOKEN = \"{}\"\n", github_token()));
+    repo.git(&["add", "src/moved.py"]);
+    let out = repo.try_git(&["commit", "-qm", "moved"]);
+    assert!(out.status.success(), "a moved baselined token blocked:\n{}", text(&out));
+}
