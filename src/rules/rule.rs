@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use super::matcher::RuleRegex;
 use super::{Kind, RuleError, RuleSpec, Severity};
 
+// As pattern files and reports spell them.
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
