@@ -1,8 +1,9 @@
 //! `leakguard history [RANGE...]`: every distinct blob of the selected history, scanned once
 //! in parallel; each finding attributed to the commit and path that introduced it.
 //!
-//! A secret that stays in a file while the file is edited or moved is in many blobs; it is
-//! reported once per path, from the commit that introduced it (`attribute`).
+//! A secret that stays in a file while the file is edited or renamed is in many blobs; it is
+//! reported once, at the path and commit that introduced it; a copy at another path is a leak
+//! of its own (`attribute`).
 
 mod attribute;
 mod progress;
