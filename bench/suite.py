@@ -2,6 +2,7 @@
 """leakguard's benchmark suite: every speed figure in docs and issues comes from here.
 
     python3 bench/suite.py repo DIR [--versions N]     build a large real-code history repository
+    python3 bench/suite.py commits DIR [--commits N]   build a long history of small real-code changes
     python3 bench/suite.py staged [REPO] [--peers]      one 40-line file staged in a large repository
     python3 bench/suite.py large [--src DIR] [--peers]  a ~2,500-file, ~338,000-line staged commit
     python3 bench/suite.py history REPO [--peers]       every blob of a repository's history
@@ -33,6 +34,12 @@ def cmd_repo(a) -> None:
 
     pkgs = (a.packages or os.environ.get("BENCH_PACKAGES") or repo.DEFAULT_PACKAGES).split()
     repo.build(Path(a.dir).resolve(), Path(a.cache).resolve(), a.versions, a.jobs, pkgs, not a.no_fetch)
+
+
+def cmd_commits(a) -> None:
+    import commits
+
+    commits.build(Path(a.dir).resolve(), Path(a.src), a.commits, a.files, a.seed)
 
 
 def cmd_staged(a) -> None:
@@ -78,6 +85,14 @@ def main() -> None:
     r.add_argument("--packages", help="space-separated package names")
     r.add_argument("--no-fetch", action="store_true", help="import only what the cache already holds")
     r.set_defaults(fn=cmd_repo)
+
+    c = sub.add_parser("commits", help="build a long history of small real-code changes")
+    c.add_argument("dir")
+    c.add_argument("--src", default="/work/cache/src", help="folder of projects to take files from")
+    c.add_argument("--commits", type=int, default=24000, help="commits in all (24000)")
+    c.add_argument("--files", type=int, default=2000, help="files in the first commit (2000)")
+    c.add_argument("--seed", type=int, default=13, help="random seed (13)")
+    c.set_defaults(fn=cmd_commits)
 
     def timed(name, help_, runs, warmup):
         s = sub.add_parser(name, help=help_)
