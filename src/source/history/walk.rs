@@ -1,6 +1,7 @@
 //! The tree walk: each distinct blob of the selected commits, with every path it had and the
 //! commit that first put it there.
 
+use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
@@ -29,6 +30,10 @@ pub(super) struct Walker<'r> {
     /// The folders each tree was walked as: the same tree under a new name (a copied or
     /// moved folder) puts its blobs at new paths, so it is walked again.
     trees: HashMap<ObjectId, Vec<BString>>,
+    /// The last tree walked at each folder, as stored: an entry the same there (name, mode
+    /// and id) was recorded then, so a commit that changes one file of a folder costs one
+    /// entry, not the folder's every entry looked up again.
+    last: HashMap<BString, Vec<u8>>,
     blob_index: HashMap<ObjectId, u32>,
     /// (blob, path) pairs recorded, looked up for blobs with many paths (an empty file).
     blob_paths: HashSet<(u32, u32)>,
@@ -43,6 +48,7 @@ impl<'r> Walker<'r> {
         Walker {
             repo,
             trees: HashMap::new(),
+            last: HashMap::new(),
             blob_index: HashMap::new(),
             blob_paths: HashSet::new(),
             blobs: Vec::new(),
@@ -61,9 +67,22 @@ impl<'r> Walker<'r> {
                 slot.insert(vec![prefix.clone()]);
             }
         }
-        let tree = self.repo.find_tree(id).with_context(|| format!("cannot read tree {id} (at {prefix})"))?;
-        for entry in gix::objs::TreeRefIter::from_bytes(&tree.data, self.repo.object_hash()) {
+        let mut tree = self.repo.find_tree(id).with_context(|| format!("cannot read tree {id} (at {prefix})"))?;
+        let data = std::mem::take(&mut tree.data);
+        let hash = self.repo.object_hash();
+        let previous = self.last.remove(prefix);
+        let mut before = previous.as_deref().map(|d| gix::objs::TreeRefIter::from_bytes(d, hash).filter_map(Result::ok).peekable());
+        for entry in gix::objs::TreeRefIter::from_bytes(&data, hash) {
             let entry = entry.map_err(|e| anyhow!("cannot decode tree {id}: {e}"))?;
+            if let Some(before) = before.as_mut() {
+                // Both trees are in git's order: skip what sorts before this entry.
+                while before.next_if(|b| tree_order(b, &entry) == Ordering::Less).is_some() {}
+                if before.next_if(|b| b.filename == entry.filename && b.mode == entry.mode && b.oid == entry.oid).is_some() {
+                    // Recorded at this path before; counted as the full walk would count it.
+                    self.count(entry.mode);
+                    continue;
+                }
+            }
             let len = prefix.len();
             if !prefix.is_empty() {
                 prefix.push(b'/');
@@ -71,16 +90,26 @@ impl<'r> Walker<'r> {
             prefix.extend_from_slice(entry.filename);
             if entry.mode.is_tree() {
                 self.tree(entry.oid.to_owned(), prefix, seq)?;
-            } else if entry.mode.is_commit() {
-                self.stats.submodules += 1;
-            } else if entry.mode.is_link() {
-                self.stats.symlinks += 1;
             } else if entry.mode.is_blob() {
                 self.blob(entry.oid.to_owned(), prefix, seq);
+            } else {
+                self.count(entry.mode);
             }
             prefix.truncate(len);
         }
+        self.last.insert(prefix.clone(), data);
         Ok(())
+    }
+
+    /// Counts a tree entry in the stats (a tree's own entries are counted below it).
+    fn count(&mut self, mode: gix::objs::tree::EntryMode) {
+        if mode.is_commit() {
+            self.stats.submodules += 1;
+        } else if mode.is_link() {
+            self.stats.symlinks += 1;
+        } else if mode.is_blob() {
+            self.stats.blobs_seen += 1;
+        }
     }
 
     fn blob(&mut self, id: ObjectId, path: &BString, seq: u32) {
@@ -119,4 +148,13 @@ impl<'r> Walker<'r> {
         self.path_ids.insert(path.clone(), id);
         id
     }
+}
+
+/// git's tree order: names compared as bytes, a folder's as if it ended in `/`.
+fn tree_order(a: &gix::objs::tree::EntryRef<'_>, b: &gix::objs::tree::EntryRef<'_>) -> Ordering {
+    let n = a.filename.len().min(b.filename.len());
+    a.filename[..n].cmp(&b.filename[..n]).then_with(|| {
+        let end = |e: &gix::objs::tree::EntryRef<'_>| e.filename.get(n).copied().unwrap_or(if e.mode.is_tree() { b'/' } else { 0 });
+        end(a).cmp(&end(b))
+    })
 }
