@@ -78,7 +78,7 @@ impl History {
         repo.object_cache_size(32 * 1024 * 1024);
         // Trees are mostly deltas of the same folder's previous tree: a delta-base cache looked
         // up by hash, larger than gix's default 64-entry list, halves the walk (one thread).
-        repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(64 * 1024 * 1024)));
+        repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(16 * 1024 * 1024)));
         let (order, boundary) = order::commits_oldest_first(&repo, selection)?;
         let mut walker = walk::Walker::new(&repo);
         // What the commits just outside the range hold is not theirs to introduce: walk it
