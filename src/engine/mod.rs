@@ -10,6 +10,7 @@ mod checksum;
 mod decode;
 mod gate;
 pub mod incremental;
+mod keyword_dfa;
 mod overlap;
 mod placeholder;
 mod prefilter;

@@ -11,6 +11,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use crate::chunk::Chunk;
 use crate::rules::RuleSet;
 
+use super::keyword_dfa::KeywordDfa;
 use super::words::{DECODE_TRIGGERS, SECRET_WORDS};
 
 /// How much input an engine will see, which decides how its automaton is built.
@@ -19,7 +20,8 @@ pub enum Workload {
     /// A commit's few files: small inputs go through a trigram index (built in microseconds),
     /// larger ones through an Aho-Corasick NFA built on first need (~1 ms for the catalogue).
     Few,
-    /// Many files or blobs: a DFA costs more to build and searches several times faster.
+    /// Many files or blobs: a DFA (`keyword_dfa`) costs more to build and searches several
+    /// times faster.
     Bulk,
 }
 
@@ -30,6 +32,8 @@ pub struct Prefilter<'r> {
     workload: Workload,
     keywords: Vec<Cow<'r, str>>,
     automaton: OnceLock<AhoCorasick>,
+    /// Bulk scans' automaton, when the keywords fit one.
+    dfa: Option<KeywordDfa>,
     trigrams: Option<Trigrams>,
     /// For each distinct keyword, the range of `rule_list` holding the rules (indices into the
     /// rule set) that list it; the decode triggers come last and list none.
@@ -89,8 +93,12 @@ impl<'r> Prefilter<'r> {
             Workload::Few => Some(Trigrams::new(&keywords)),
             Workload::Bulk => None,
         };
-        let prefilter = Prefilter { workload, keywords, automaton: OnceLock::new(), trigrams, rules_of, rule_list, first_trigger };
-        if workload == Workload::Bulk {
+        let dfa = match workload {
+            Workload::Few => None,
+            Workload::Bulk => KeywordDfa::new(keywords.iter().map(|k| k.as_bytes())),
+        };
+        let prefilter = Prefilter { workload, keywords, automaton: OnceLock::new(), dfa, trigrams, rules_of, rule_list, first_trigger };
+        if workload == Workload::Bulk && prefilter.dfa.is_none() {
             prefilter.automaton();
         }
         prefilter
@@ -113,12 +121,16 @@ impl<'r> Prefilter<'r> {
     }
 
     pub fn hits(&self, chunk: &Chunk<'_>) -> Hits {
-        let lower = chunk.bytes.to_ascii_lowercase();
         let mut found: Vec<(usize, usize)> = Vec::new();
-        if let Some(trigrams) = self.trigrams.as_ref().filter(|_| lower.len() <= SMALL_INPUT) {
-            trigrams.find(&lower, &self.keywords, &mut found);
+        if let Some(dfa) = &self.dfa {
+            dfa.find(&chunk.bytes, &mut found);
         } else {
-            found.extend(self.automaton().find_overlapping_iter(&lower).map(|m| (m.pattern().as_usize(), m.start())));
+            let lower = chunk.bytes.to_ascii_lowercase();
+            if let Some(trigrams) = self.trigrams.as_ref().filter(|_| lower.len() <= SMALL_INPUT) {
+                trigrams.find(&lower, &self.keywords, &mut found);
+            } else {
+                found.extend(self.automaton().find_overlapping_iter(&lower).map(|m| (m.pattern().as_usize(), m.start())));
+            }
         }
         let mut hits = Hits::default();
         let mut last: Option<(usize, usize)> = None;
