@@ -76,9 +76,9 @@ impl KeywordDfa {
         // what its failure state ends.
         let mut fail = vec![0u32; ends.len()];
         let mut queue = VecDeque::new();
-        for c in 0..stride {
-            match next[c] {
-                NONE => next[c] = 0,
+        for t in &mut next[..stride] {
+            match *t {
+                NONE => *t = 0,
                 t => queue.push_back(t as usize),
             }
         }
@@ -183,7 +183,10 @@ mod tests {
     use super::*;
     use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-    fn both(keywords: &[&str], text: &[u8]) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    type Found = Vec<(usize, usize)>;
+
+    /// What the DFA finds and what `aho-corasick` finds, each sorted.
+    fn both(keywords: &[&str], text: &[u8]) -> (Found, Found) {
         let dfa = KeywordDfa::new(keywords.iter().map(|k| k.as_bytes())).expect("small");
         let mut ours = Vec::new();
         dfa.find(text, &mut ours);

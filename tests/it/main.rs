@@ -31,6 +31,7 @@ mod conventions;
 mod issue_13;
 mod history_paths;
 mod history_renames;
+mod history_long;
 mod readme;
 mod spans;
 mod layers;

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use crate::chunk::{CommitInfo, Provenance};
 use crate::commands::judge::judge_item;
@@ -21,6 +22,9 @@ use crate::source::history::{History, Origin, Origins};
 
 /// A finding's (rule, secret, path): one leak, reported once.
 type Leak<'a> = (&'a str, &'a str, &'a str);
+
+/// (blob, path, rule, secret) of every finding the scan made.
+type Known<'a> = HashSet<(usize, &'a str, &'a str, &'a str)>;
 
 /// Findings arrive per path of their blob: `(blob, path index, finding)`. `judged[blob]` says
 /// the scan judged that blob, so its findings are known without reading it again. Errors met
@@ -43,20 +47,34 @@ pub(in crate::commands) fn attribute(
     for (seq, blob, f) in &spread {
         places.entry((f.rule_id.as_str(), f.secret.as_str(), f.location.path.as_str())).or_default().push((*seq, *blob));
     }
-    let mut carried = Carried::new(history, engine, max_size, &spread, judged);
-    let mut first: HashMap<Leak<'_>, (u32, usize)> = HashMap::with_capacity(places.len());
+    let known: Known<'_> = spread.iter().map(|(_, blob, f)| (*blob, f.location.path.as_str(), f.rule_id.as_str(), f.secret.as_str())).collect();
     let mut keys: Vec<_> = places.keys().copied().collect();
-    keys.sort_unstable(); // the same reads in the same order on every run
-    for key in keys {
-        let list = places.get_mut(&key).expect("a listed key");
-        list.sort_unstable();
-        list.dedup();
-        for &(seq, blob) in list.iter() {
-            let (rule, secret, path) = key;
-            if !carried.over(seq, path, rule, secret, errors)? {
-                first.insert(key, (seq, blob));
-                break;
-            }
+    keys.sort_unstable(); // errors in the same order on every run
+    // Each leak is decided on its own, so on every thread: most of the cost is reading trees.
+    let decided = keys
+        .par_iter()
+        .map_init(
+            || Carried::new(history, engine, max_size, &known, judged),
+            |carried, &key| -> Result<(Option<(u32, usize)>, Vec<String>)> {
+                let mut list = places[&key].clone();
+                list.sort_unstable();
+                list.dedup();
+                let mut errors = Vec::new();
+                for (seq, blob) in list {
+                    let (rule, secret, path) = key;
+                    if !carried.over(seq, path, rule, secret, &mut errors)? {
+                        return Ok((Some((seq, blob)), errors));
+                    }
+                }
+                Ok((None, errors))
+            },
+        )
+        .collect::<Result<Vec<_>>>()?;
+    let mut first: HashMap<Leak<'_>, (u32, usize)> = HashMap::with_capacity(places.len());
+    for (key, (place, found_errors)) in keys.into_iter().zip(decided) {
+        errors.extend(found_errors);
+        if let Some(place) = place {
+            first.insert(key, place);
         }
     }
     let keep: Vec<bool> =
@@ -87,8 +105,7 @@ struct Carried<'a> {
     engine: &'a Engine<'a>,
     origins: Origins<'a>,
     judged: &'a [bool],
-    /// (blob, path, rule, secret) of every finding the scan made.
-    known: HashSet<(usize, &'a str, &'a str, &'a str)>,
+    known: &'a Known<'a>,
     /// The origin of each (commit, path) asked about.
     origin: HashMap<(u32, String), Option<Origin>>,
     /// (rule, secret) pairs found in each origin read again.
@@ -96,8 +113,7 @@ struct Carried<'a> {
 }
 
 impl<'a> Carried<'a> {
-    fn new(history: &'a History, engine: &'a Engine<'a>, max_size: u64, spread: &'a [(u32, usize, Finding)], judged: &'a [bool]) -> Self {
-        let known = spread.iter().map(|(_, blob, f)| (*blob, f.location.path.as_str(), f.rule_id.as_str(), f.secret.as_str())).collect();
+    fn new(history: &'a History, engine: &'a Engine<'a>, max_size: u64, known: &'a Known<'a>, judged: &'a [bool]) -> Self {
         Carried { engine, origins: history.origins(max_size), judged, known, origin: HashMap::new(), read: HashMap::new() }
     }
 

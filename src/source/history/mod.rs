@@ -13,7 +13,7 @@ mod select;
 mod walk;
 
 use anyhow::{Context, Result};
-use gix::bstr::BString;
+use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
 pub use origin::{Origin, Origins};
@@ -74,23 +74,11 @@ impl History {
     /// selected commits and their blobs.
     pub fn load(selection: &Selection, shard: Option<Shard>) -> Result<History> {
         let sync = gix::ThreadSafeRepository::discover_with_environment_overrides(".").context("not inside a git repository")?;
-        let mut repo = sync.to_thread_local();
-        repo.object_cache_size(32 * 1024 * 1024);
-        // Trees are mostly deltas of the same folder's previous tree: a delta-base cache looked
-        // up by hash, larger than gix's default 64-entry list, halves the walk (one thread).
-        repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(16 * 1024 * 1024)));
+        let repo = sync.to_thread_local();
         let (order, boundary) = order::commits_oldest_first(&repo, selection)?;
-        let mut walker = walk::Walker::new(&repo);
-        // What the commits just outside the range hold is not theirs to introduce: walk it
-        // first, at position 0, and drop it after.
-        for tree in boundary {
-            walker.tree(tree, &mut BString::default(), 0)?;
-        }
-        walker.stats = Stats::default();
-        for (seq, (_, tree)) in order.iter().enumerate() {
-            walker.tree(*tree, &mut BString::default(), seq as u32 + 1)?;
-        }
-        let walk::Walker { mut blobs, paths, mut stats, .. } = walker;
+        let trees: Vec<ObjectId> = order.iter().map(|&(_, tree)| tree).collect();
+        let walk::Recorded { mut blobs, paths, mut stats } = walk::walk(&sync, &trees, &boundary)?;
+        // What the boundary holds (position 0) is not the range's to introduce.
         for blob in &mut blobs {
             blob.paths.retain(|&(_, seq)| seq > 0);
             for (_, seq) in &mut blob.paths {
@@ -99,6 +87,7 @@ impl History {
             blob.seq = blob.paths.iter().map(|&(_, seq)| seq).min().unwrap_or(u32::MAX);
         }
         blobs.retain(|b| !b.paths.is_empty());
+        let paths = paths.iter().map(|p| p.to_str_lossy().into_owned()).collect();
         stats.commits = order.len();
         stats.distinct_blobs = blobs.len();
         if let Some(shard) = shard {

@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{anyhow, Context, Result};
-use gix::bstr::{BString, ByteSlice};
+use gix::bstr::BString;
 use gix::ObjectId;
 
 use super::Stats;
@@ -25,8 +25,8 @@ pub struct Blob {
 /// Walks trees, recording each distinct blob with every path it had and the commit that first
 /// put it there. Trees already walked under the same name are not walked again: everything
 /// under them was recorded there.
-pub(super) struct Walker<'r> {
-    repo: &'r gix::Repository,
+pub(super) struct Walker {
+    repo: gix::Repository,
     /// The folders each tree was walked as: the same tree under a new name (a copied or
     /// moved folder) puts its blobs at new paths, so it is walked again.
     trees: HashMap<ObjectId, Vec<BString>>,
@@ -37,14 +37,15 @@ pub(super) struct Walker<'r> {
     blob_index: HashMap<ObjectId, u32>,
     /// (blob, path) pairs recorded, looked up for blobs with many paths (an empty file).
     blob_paths: HashSet<(u32, u32)>,
-    pub blobs: Vec<Blob>,
+    blobs: Vec<Blob>,
     path_ids: HashMap<BString, u32>,
-    pub paths: Vec<String>,
-    pub stats: Stats,
+    /// Each path recorded, by id, as stored.
+    paths: Vec<BString>,
+    stats: Stats,
 }
 
-impl<'r> Walker<'r> {
-    pub fn new(repo: &'r gix::Repository) -> Self {
+impl Walker {
+    pub fn new(repo: gix::Repository) -> Self {
         Walker {
             repo,
             trees: HashMap::new(),
@@ -67,8 +68,7 @@ impl<'r> Walker<'r> {
                 slot.insert(vec![prefix.clone()]);
             }
         }
-        let mut tree = self.repo.find_tree(id).with_context(|| format!("cannot read tree {id} (at {prefix})"))?;
-        let data = std::mem::take(&mut tree.data);
+        let data = std::mem::take(&mut self.repo.find_tree(id).with_context(|| format!("cannot read tree {id} (at {prefix})"))?.data);
         let hash = self.repo.object_hash();
         let previous = self.last.remove(prefix);
         let mut before = previous.as_deref().map(|d| gix::objs::TreeRefIter::from_bytes(d, hash).filter_map(Result::ok).peekable());
@@ -125,7 +125,7 @@ impl<'r> Walker<'r> {
         // comparisons, no hashing.
         let known = &self.blobs[i as usize].paths;
         if known.len() <= 8 {
-            if known.iter().any(|&(p, _)| self.paths[p as usize].as_bytes() == path.as_slice()) {
+            if known.iter().any(|&(p, _)| self.paths[p as usize] == *path) {
                 return;
             }
             let p = self.intern(path);
@@ -144,10 +144,99 @@ impl<'r> Walker<'r> {
             return id;
         }
         let id = self.paths.len() as u32;
-        self.paths.push(path.to_str_lossy().into_owned());
+        self.paths.push(path.clone());
         self.path_ids.insert(path.clone(), id);
         id
     }
+
+    /// Takes in what a walker of later commits recorded: a (blob, path) recorded here was
+    /// recorded first, so it stays; the rest are added in `later`'s order, which is the order
+    /// one walk over both would have met them in.
+    fn absorb(&mut self, later: Recorded) {
+        let ids: Vec<u32> = later.paths.iter().map(|p| self.intern(p)).collect();
+        for blob in later.blobs {
+            let i = match self.blob_index.entry(blob.id) {
+                Entry::Occupied(i) => *i.get(),
+                Entry::Vacant(slot) => {
+                    slot.insert(self.blobs.len() as u32);
+                    self.blobs.push(Blob { id: blob.id, seq: blob.seq, paths: Vec::new() });
+                    self.blobs.len() as u32 - 1
+                }
+            };
+            for (p, seq) in blob.paths {
+                let p = ids[p as usize];
+                if self.blob_paths.insert((i, p)) {
+                    self.blobs[i as usize].paths.push((p, seq));
+                }
+            }
+        }
+        self.stats.blobs_seen += later.stats.blobs_seen;
+        self.stats.submodules += later.stats.submodules;
+        self.stats.symlinks += later.stats.symlinks;
+    }
+
+    /// What was recorded, owned: a walker borrows its thread's repository.
+    fn recorded(self) -> Recorded {
+        Recorded { blobs: self.blobs, paths: self.paths, stats: self.stats }
+    }
+}
+
+/// A walker's blobs, with its paths as stored (by id) and its counts.
+pub(super) struct Recorded {
+    pub blobs: Vec<Blob>,
+    pub paths: Vec<BString>,
+    pub stats: Stats,
+}
+
+/// Commits past which a walk is split in two, one half per thread.
+const SPLIT_FROM: usize = 512;
+
+/// Walks the boundary's trees (at position 0, for the caller to drop) and then each commit's
+/// tree, `trees[i]` at position `i + 1`. A long history is walked as two halves on two
+/// threads: the later half first walks the tree just before it, whose blobs the earlier half
+/// records anyway, so that it meets only what changed, as one walk would.
+pub(super) fn walk(sync: &gix::ThreadSafeRepository, trees: &[ObjectId], boundary: &[ObjectId]) -> Result<Recorded> {
+    let halves = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 && trees.len() >= SPLIT_FROM;
+    let mid = if halves { trees.len() / 2 } else { trees.len() };
+    let earlier = || -> Result<Walker> {
+        let mut walker = Walker::new(walk_repo(sync));
+        for &tree in boundary {
+            walker.tree(tree, &mut BString::default(), 0)?;
+        }
+        walker.stats = Stats::default();
+        for (i, &tree) in trees[..mid].iter().enumerate() {
+            walker.tree(tree, &mut BString::default(), i as u32 + 1)?;
+        }
+        Ok(walker)
+    };
+    if !halves {
+        return Ok(earlier()?.recorded());
+    }
+    let later = || -> Result<Recorded> {
+        let mut walker = Walker::new(walk_repo(sync));
+        walker.tree(trees[mid - 1], &mut BString::default(), mid as u32)?;
+        walker.stats = Stats::default();
+        for (i, &tree) in trees.iter().enumerate().skip(mid) {
+            walker.tree(tree, &mut BString::default(), i as u32 + 1)?;
+        }
+        Ok(walker.recorded())
+    };
+    std::thread::scope(|scope| {
+        let second = scope.spawn(later);
+        let mut first = earlier()?;
+        first.absorb(second.join().expect("the tree walk does not panic")?);
+        Ok(first.recorded())
+    })
+}
+
+/// A repository handle for walking trees, its caches sized for it.
+fn walk_repo(sync: &gix::ThreadSafeRepository) -> gix::Repository {
+    let mut repo = sync.to_thread_local();
+    repo.object_cache_size(32 * 1024 * 1024);
+    // Trees are mostly deltas of the same folder's previous tree: a delta-base cache looked
+    // up by hash, larger than gix's default 64-entry list, halves the walk (one thread).
+    repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(16 * 1024 * 1024)));
+    repo
 }
 
 /// git's tree order: names compared as bytes, a folder's as if it ended in `/`.
