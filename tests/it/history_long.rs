@@ -26,7 +26,7 @@ fn long_history(files: impl Fn(usize) -> Vec<(&'static str, Option<String>)>) ->
         for (path, content) in files(n) {
             match content {
                 Some(text) => write!(stream, "M 100644 inline {path}\ndata {}\n{text}\n", text.len()).unwrap(),
-                None => write!(stream, "D {path}\n").unwrap(),
+                None => writeln!(stream, "D {path}").unwrap(),
             }
         }
     }

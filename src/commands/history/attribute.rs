@@ -23,6 +23,9 @@ use crate::source::history::{History, Origin, Origins};
 /// A finding's (rule, secret, path): one leak, reported once.
 type Leak<'a> = (&'a str, &'a str, &'a str);
 
+/// Where a leak was first new, if anywhere, and the errors met deciding it.
+type Decided = (Option<(u32, usize)>, Vec<String>);
+
 /// (blob, path, rule, secret) of every finding the scan made.
 type Known<'a> = HashSet<(usize, &'a str, &'a str, &'a str)>;
 
@@ -55,7 +58,7 @@ pub(in crate::commands) fn attribute(
         .par_iter()
         .map_init(
             || Carried::new(history, engine, max_size, &known, judged),
-            |carried, &key| -> Result<(Option<(u32, usize)>, Vec<String>)> {
+            |carried, &key| -> Result<Decided> {
                 let mut list = places[&key].clone();
                 list.sort_unstable();
                 list.dedup();
