@@ -74,10 +74,13 @@ impl History {
     /// selected commits and their blobs.
     pub fn load(selection: &Selection, shard: Option<Shard>) -> Result<History> {
         let sync = gix::ThreadSafeRepository::discover_with_environment_overrides(".").context("not inside a git repository")?;
-        let repo = sync.to_thread_local();
+        let mut repo = sync.to_thread_local();
+        // Ordering reads each commit twice (its parents, then its tree and time): the second
+        // read comes from this cache.
+        repo.object_cache_size(32 * 1024 * 1024);
         let (order, boundary) = order::commits_oldest_first(&repo, selection)?;
         let trees: Vec<ObjectId> = order.iter().map(|&(_, tree)| tree).collect();
-        let walk::Recorded { mut blobs, paths, mut stats } = walk::walk(&sync, &trees, &boundary)?;
+        let walk::Recorded { mut blobs, paths, mut stats, .. } = walk::walk(&sync, &trees, &boundary)?;
         // What the boundary holds (position 0) is not the range's to introduce.
         for blob in &mut blobs {
             blob.paths.retain(|&(_, seq)| seq > 0);

@@ -2,11 +2,15 @@
 //! commit that first put it there.
 
 use std::cmp::Ordering;
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::Mutex;
 
 use anyhow::{anyhow, Context, Result};
+// Hashed often: a fast hasher, seeded per run so a crafted repository cannot pick collisions.
+use foldhash::{HashMap, HashSet};
 use gix::bstr::BString;
+use gix::hashtable::hash_map::Entry as IdEntry;
 use gix::ObjectId;
 
 use super::Stats;
@@ -25,46 +29,42 @@ pub struct Blob {
 /// Walks trees, recording each distinct blob with every path it had and the commit that first
 /// put it there. Trees already walked under the same name are not walked again: everything
 /// under them was recorded there.
-pub(super) struct Walker {
+struct Walker {
     repo: gix::Repository,
     /// The folders each tree was walked as: the same tree under a new name (a copied or
     /// moved folder) puts its blobs at new paths, so it is walked again.
-    trees: HashMap<ObjectId, Vec<BString>>,
+    trees: gix::hashtable::HashMap<ObjectId, Vec<BString>>,
     /// The last tree walked at each folder, as stored: an entry the same there (name, mode
     /// and id) was recorded then, so a commit that changes one file of a folder costs one
     /// entry, not the folder's every entry looked up again.
     last: HashMap<BString, Vec<u8>>,
-    blob_index: HashMap<ObjectId, u32>,
+    rec: Recorded,
+}
+
+/// What a walk recorded: each blob with its paths, the paths by id, and the counts.
+#[derive(Default)]
+pub(super) struct Recorded {
+    pub blobs: Vec<Blob>,
+    /// Each path recorded, by id, as stored.
+    pub paths: Vec<BString>,
+    pub stats: Stats,
+    blob_index: gix::hashtable::HashMap<ObjectId, u32>,
     /// (blob, path) pairs recorded, looked up for blobs with many paths (an empty file).
     blob_paths: HashSet<(u32, u32)>,
-    blobs: Vec<Blob>,
     path_ids: HashMap<BString, u32>,
-    /// Each path recorded, by id, as stored.
-    paths: Vec<BString>,
-    stats: Stats,
 }
 
 impl Walker {
-    pub fn new(repo: gix::Repository) -> Self {
-        Walker {
-            repo,
-            trees: HashMap::new(),
-            last: HashMap::new(),
-            blob_index: HashMap::new(),
-            blob_paths: HashSet::new(),
-            blobs: Vec::new(),
-            path_ids: HashMap::new(),
-            paths: Vec::new(),
-            stats: Stats::default(),
-        }
+    fn new(repo: gix::Repository) -> Self {
+        Walker { repo, trees: Default::default(), last: HashMap::default(), rec: Recorded::default() }
     }
 
-    pub fn tree(&mut self, id: ObjectId, prefix: &mut BString, seq: u32) -> Result<()> {
+    fn tree(&mut self, id: ObjectId, prefix: &mut BString, seq: u32) -> Result<()> {
         match self.trees.entry(id) {
             // Walked under this name before: every blob below is recorded at its path.
-            Entry::Occupied(walked) if walked.get().contains(prefix) => return Ok(()),
-            Entry::Occupied(mut walked) => walked.get_mut().push(prefix.clone()),
-            Entry::Vacant(slot) => {
+            IdEntry::Occupied(walked) if walked.get().contains(prefix) => return Ok(()),
+            IdEntry::Occupied(mut walked) => walked.get_mut().push(prefix.clone()),
+            IdEntry::Vacant(slot) => {
                 slot.insert(vec![prefix.clone()]);
             }
         }
@@ -79,7 +79,7 @@ impl Walker {
                 while before.next_if(|b| tree_order(b, &entry) == Ordering::Less).is_some() {}
                 if before.next_if(|b| b.filename == entry.filename && b.mode == entry.mode && b.oid == entry.oid).is_some() {
                     // Recorded at this path before; counted as the full walk would count it.
-                    self.count(entry.mode);
+                    self.rec.count(entry.mode);
                     continue;
                 }
             }
@@ -91,9 +91,9 @@ impl Walker {
             if entry.mode.is_tree() {
                 self.tree(entry.oid.to_owned(), prefix, seq)?;
             } else if entry.mode.is_blob() {
-                self.blob(entry.oid.to_owned(), prefix, seq);
+                self.rec.blob(entry.oid.to_owned(), prefix, seq);
             } else {
-                self.count(entry.mode);
+                self.rec.count(entry.mode);
             }
             prefix.truncate(len);
         }
@@ -101,6 +101,9 @@ impl Walker {
         Ok(())
     }
 
+}
+
+impl Recorded {
     /// Counts a tree entry in the stats (a tree's own entries are counted below it).
     fn count(&mut self, mode: gix::objs::tree::EntryMode) {
         if mode.is_commit() {
@@ -156,8 +159,8 @@ impl Walker {
         let ids: Vec<u32> = later.paths.iter().map(|p| self.intern(p)).collect();
         for blob in later.blobs {
             let i = match self.blob_index.entry(blob.id) {
-                Entry::Occupied(i) => *i.get(),
-                Entry::Vacant(slot) => {
+                IdEntry::Occupied(i) => *i.get(),
+                IdEntry::Vacant(slot) => {
                     slot.insert(self.blobs.len() as u32);
                     self.blobs.push(Blob { id: blob.id, seq: blob.seq, paths: Vec::new() });
                     self.blobs.len() as u32 - 1
@@ -174,59 +177,64 @@ impl Walker {
         self.stats.submodules += later.stats.submodules;
         self.stats.symlinks += later.stats.symlinks;
     }
-
-    /// What was recorded, owned: a walker borrows its thread's repository.
-    fn recorded(self) -> Recorded {
-        Recorded { blobs: self.blobs, paths: self.paths, stats: self.stats }
-    }
 }
 
-/// A walker's blobs, with its paths as stored (by id) and its counts.
-pub(super) struct Recorded {
-    pub blobs: Vec<Blob>,
-    pub paths: Vec<BString>,
-    pub stats: Stats,
-}
-
-/// Commits past which a walk is split in two, one half per thread.
+/// Commits from which a walk is cut in pieces, walked on every thread.
 const SPLIT_FROM: usize = 512;
 
+/// Commits per piece at least: each piece first walks the tree before it in full.
+const PIECE: usize = 256;
+
 /// Walks the boundary's trees (at position 0, for the caller to drop) and then each commit's
-/// tree, `trees[i]` at position `i + 1`. A long history is walked as two halves on two
-/// threads: the later half first walks the tree just before it, whose blobs the earlier half
-/// records anyway, so that it meets only what changed, as one walk would.
+/// tree, `trees[i]` at position `i + 1`. A long history is cut in pieces, walked on every
+/// thread and taken in order: each piece first walks the tree just before it (whose blobs the
+/// piece before records anyway), so that it meets only what changed, as one walk would.
 pub(super) fn walk(sync: &gix::ThreadSafeRepository, trees: &[ObjectId], boundary: &[ObjectId]) -> Result<Recorded> {
-    let halves = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 && trees.len() >= SPLIT_FROM;
-    let mid = if halves { trees.len() / 2 } else { trees.len() };
-    let earlier = || -> Result<Walker> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let count = if threads > 1 && trees.len() >= SPLIT_FROM { (trees.len() / PIECE).clamp(2, 4 * threads) } else { 1 };
+    let pieces: Vec<Range<usize>> = (0..count).map(|p| p * trees.len() / count..(p + 1) * trees.len() / count).collect();
+    let piece = |range: &Range<usize>| -> Result<Recorded> {
         let mut walker = Walker::new(walk_repo(sync));
-        for &tree in boundary {
-            walker.tree(tree, &mut BString::default(), 0)?;
+        let before: &[ObjectId] = if range.start == 0 { boundary } else { &trees[range.start - 1..range.start] };
+        for &tree in before {
+            walker.tree(tree, &mut BString::default(), range.start as u32)?;
         }
-        walker.stats = Stats::default();
-        for (i, &tree) in trees[..mid].iter().enumerate() {
-            walker.tree(tree, &mut BString::default(), i as u32 + 1)?;
+        walker.rec.stats = Stats::default();
+        for i in range.clone() {
+            walker.tree(trees[i], &mut BString::default(), i as u32 + 1)?;
         }
-        Ok(walker)
+        Ok(walker.rec)
     };
-    if !halves {
-        return Ok(earlier()?.recorded());
+    if count == 1 {
+        return piece(&pieces[0]);
     }
-    let later = || -> Result<Recorded> {
-        let mut walker = Walker::new(walk_repo(sync));
-        walker.tree(trees[mid - 1], &mut BString::default(), mid as u32)?;
-        walker.stats = Stats::default();
-        for (i, &tree) in trees.iter().enumerate().skip(mid) {
-            walker.tree(tree, &mut BString::default(), i as u32 + 1)?;
+    let next = AtomicUsize::new(0);
+    let done: Vec<Mutex<Option<Result<Recorded>>>> = pieces.iter().map(|_| Mutex::new(None)).collect();
+    let work = || loop {
+        let p = next.fetch_add(1, AtomicOrdering::Relaxed);
+        let Some(range) = pieces.get(p) else { break };
+        let result = piece(range);
+        let failed = result.is_err();
+        *done[p].lock().expect("no walk thread panicked") = Some(result);
+        if failed {
+            next.store(pieces.len(), AtomicOrdering::Relaxed);
         }
-        Ok(walker.recorded())
     };
     std::thread::scope(|scope| {
-        let second = scope.spawn(later);
-        let mut first = earlier()?;
-        first.absorb(second.join().expect("the tree walk does not panic")?);
-        Ok(first.recorded())
-    })
+        for _ in 1..threads.min(count) {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let mut all: Option<Recorded> = None;
+    for slot in done {
+        let recorded = slot.into_inner().expect("no walk thread panicked").context("a piece of the walk was left")??;
+        match all.as_mut() {
+            None => all = Some(recorded),
+            Some(all) => all.absorb(recorded),
+        }
+    }
+    Ok(all.expect("at least one piece"))
 }
 
 /// A repository handle for walking trees, its caches sized for it.
