@@ -43,6 +43,7 @@ impl Shard {
 pub struct Stats {
     pub commits: usize,
     /// Blob entries met while walking trees (a blob in many commits counts each time it is met).
+    /// A long history walked in pieces meets a few more where branches merge.
     pub blobs_seen: usize,
     pub distinct_blobs: usize,
     pub submodules: usize,

@@ -100,7 +100,6 @@ impl Walker {
         self.last.insert(prefix.clone(), data);
         Ok(())
     }
-
 }
 
 impl Recorded {
