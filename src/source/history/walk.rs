@@ -239,7 +239,6 @@ pub(super) fn walk(sync: &gix::ThreadSafeRepository, trees: &[ObjectId], boundar
 /// A repository handle for walking trees, its caches sized for it.
 fn walk_repo(sync: &gix::ThreadSafeRepository) -> gix::Repository {
     let mut repo = sync.to_thread_local();
-    repo.object_cache_size(32 * 1024 * 1024);
     // Trees are mostly deltas of the same folder's previous tree: a delta-base cache looked
     // up by hash, larger than gix's default 64-entry list, halves the walk (one thread).
     repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(16 * 1024 * 1024)));
