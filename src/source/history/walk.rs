@@ -70,7 +70,9 @@ impl Walker {
         }
         let data = std::mem::take(&mut self.repo.find_tree(id).with_context(|| format!("cannot read tree {id} (at {prefix})"))?.data);
         let hash = self.repo.object_hash();
-        let previous = self.last.remove(prefix);
+        // Taken out while this folder's entries are walked (the walk below changes `last`), and
+        // its key kept: most folders were walked before.
+        let previous = self.last.get_mut(prefix).map(std::mem::take);
         let mut before = previous.as_deref().map(|d| gix::objs::TreeRefIter::from_bytes(d, hash).filter_map(Result::ok).peekable());
         for entry in gix::objs::TreeRefIter::from_bytes(&data, hash) {
             let entry = entry.map_err(|e| anyhow!("cannot decode tree {id}: {e}"))?;
@@ -97,7 +99,12 @@ impl Walker {
             }
             prefix.truncate(len);
         }
-        self.last.insert(prefix.clone(), data);
+        match self.last.get_mut(prefix) {
+            Some(slot) => *slot = data,
+            None => {
+                self.last.insert(prefix.clone(), data);
+            }
+        }
         Ok(())
     }
 }
