@@ -93,6 +93,17 @@ impl Finding {
         }
     }
 
+    /// The order reports list findings in: by place, then rule, then the commit that introduced
+    /// it (a file rewritten with the same secret on the same line is a leak at each rewrite), so
+    /// the order never depends on which thread found what first.
+    pub fn report_order(&self, other: &Finding) -> std::cmp::Ordering {
+        let seq = |f: &Finding| match &f.provenance {
+            Provenance::Commit(info) => Some(info.seq),
+            Provenance::File | Provenance::Staged => None,
+        };
+        self.location.cmp(&other.location).then_with(|| self.rule_id.cmp(&other.rule_id)).then_with(|| seq(self).cmp(&seq(other)))
+    }
+
     /// A file rule's finding: about the file as a whole, with no line or secret.
     pub fn is_about_file(&self) -> bool {
         self.secret.is_empty() && self.line_text.is_empty()

@@ -150,7 +150,7 @@ fn finish(
     failed: bool,
     out: &mut dyn Write,
 ) -> Result<ExitStatus> {
-    matches.sort_by(|a, b| a.location.cmp(&b.location).then_with(|| a.rule_id.cmp(&b.rule_id)));
+    matches.sort_by(Finding::report_order);
     let filtered = filters.apply(matches);
     summary.allowed_inline = filtered.allowed_inline;
     summary.allowed_config = filtered.allowed_config;

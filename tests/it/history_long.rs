@@ -1,6 +1,7 @@
 //! A history long enough that `history` walks its trees as two halves on two threads: what is
 //! found, and where, must be what one walk finds, at the edge between the halves too.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::process::Stdio;
 
@@ -37,12 +38,17 @@ fn long_history(files: impl Fn(usize) -> Vec<(&'static str, Option<String>)>) ->
     repo
 }
 
+/// Each commit's number (1-based), by id.
+fn numbers(repo: &TestRepo) -> HashMap<String, usize> {
+    let listed = repo.git(&["rev-list", "--reverse", "HEAD"]).stdout;
+    let numbers: HashMap<String, usize> = std::str::from_utf8(&listed).expect("hex ids").lines().map(str::to_string).zip(1..).collect();
+    assert_eq!(numbers.len(), COMMITS);
+    numbers
+}
+
 /// (file, commit number) of each finding, sorted.
 fn places(repo: &TestRepo, found: &[Value]) -> Vec<(String, usize)> {
-    let listed = repo.git(&["rev-list", "--reverse", "HEAD"]).stdout;
-    let numbers: std::collections::HashMap<&str, usize> =
-        std::str::from_utf8(&listed).expect("hex ids").lines().zip(1..).collect();
-    assert_eq!(numbers.len(), COMMITS);
+    let numbers = numbers(repo);
     let mut out: Vec<(String, usize)> = found
         .iter()
         .map(|f| (f["file"].as_str().expect("a file").to_string(), numbers[f["commit"].as_str().expect("a commit")]))
@@ -83,4 +89,16 @@ fn a_long_history_walked_in_halves_finds_what_one_walk_finds() {
     later.push(("old.env".to_string(), 500));
     later.sort();
     assert_eq!(places(&repo, &range), later);
+}
+
+/// Findings at the same place by the same rule, from different commits (a secret replaced on
+/// its line, again and again), are listed oldest first, whatever thread found which first.
+#[test]
+fn findings_at_one_place_are_listed_by_commit() {
+    let token = |n: usize| format!("DEPLOY_TOKEN=ghp_Vb3kR8tQ2mX6nL1pW9sJ4yH7cF0g{:04}\n", n * 7919 % 10000);
+    let repo = long_history(|n| if n % 10 == 0 { vec![("deploy.env", Some(token(n)))] } else { Vec::new() });
+    let numbers = numbers(&repo);
+    let listed: Vec<usize> = findings(&repo, &[]).iter().map(|f| numbers[f["commit"].as_str().expect("a commit")]).collect();
+    let expected: Vec<usize> = (1..=COMMITS).filter(|n| n % 10 == 0).collect();
+    assert_eq!(listed, expected);
 }

@@ -53,7 +53,7 @@ fn purge_plan(common: &Common, setup: &super::Setup, mut scanned: Scanned, file:
     if scanned.failed || scanned.summary.partial.is_some() {
         bail!("the history scan is incomplete: no purge plan written, as it would miss secrets");
     }
-    scanned.matches.sort_by(|a, b| a.location.cmp(&b.location).then_with(|| a.rule_id.cmp(&b.rule_id)));
+    scanned.matches.sort_by(Finding::report_order);
     let filtered = setup.filters.apply(scanned.matches);
     // The steps (never a secret) go where a report would: `--output`, or standard output.
     let mut steps = Vec::new();

@@ -37,7 +37,7 @@ struct Walker {
     /// The last tree walked at each folder, as stored: an entry the same there (name, mode
     /// and id) was recorded then, so a commit that changes one file of a folder costs one
     /// entry, not the folder's every entry looked up again.
-    last: HashMap<BString, Vec<u8>>,
+    last: HashMap<BString, Folder>,
     rec: Recorded,
 }
 
@@ -70,20 +70,35 @@ impl Walker {
         }
         let data = std::mem::take(&mut self.repo.find_tree(id).with_context(|| format!("cannot read tree {id} (at {prefix})"))?.data);
         let hash = self.repo.object_hash();
+        let hash_len = hash.len_in_bytes();
         // Taken out while this folder's entries are walked (the walk below changes `last`), and
         // its key kept: most folders were walked before.
-        let previous = self.last.get_mut(prefix).map(std::mem::take);
-        let mut before = previous.as_deref().map(|d| gix::objs::TreeRefIter::from_bytes(d, hash).filter_map(Result::ok).peekable());
-        for entry in gix::objs::TreeRefIter::from_bytes(&data, hash) {
+        let old = self.last.get_mut(prefix).map(std::mem::take).unwrap_or_default();
+        // The entries at the start and at the end that are the same bytes as the last tree's
+        // here were recorded then: they are only counted, never decoded.
+        let head = old.ends.partition_point(|&e| e as usize <= common_prefix(&old.data, &data));
+        let head_end = if head == 0 { 0 } else { old.ends[head - 1] as usize };
+        let same_tail = common_suffix(&old.data[head_end..], &data[head_end..]);
+        let (old_tail, new_tail) = (old.data.len() - same_tail, data.len() - same_tail);
+        let mut folder = Folder { ends: old.ends[..head].to_vec(), ..Folder::default() };
+        let mut middle = Counts::default();
+        let mut before = gix::objs::TreeRefIter::from_bytes(&old.data[head_end..], hash).filter_map(Result::ok).peekable();
+        let mut entries = gix::objs::TreeRefIter::from_bytes(&data[head_end..], hash);
+        let mut at = head_end;
+        // Old entries from `head` to `tail` are the ones this tree replaced.
+        let mut tail = old.ends.len();
+        while at < new_tail || (at - new_tail) + old_tail != old.data.len() && !is_start(&old.ends, at - new_tail + old_tail) {
+            let Some(entry) = entries.next() else { break };
             let entry = entry.map_err(|e| anyhow!("cannot decode tree {id}: {e}"))?;
-            if let Some(before) = before.as_mut() {
-                // Both trees are in git's order: skip what sorts before this entry.
-                while before.next_if(|b| tree_order(b, &entry) == Ordering::Less).is_some() {}
-                if before.next_if(|b| b.filename == entry.filename && b.mode == entry.mode && b.oid == entry.oid).is_some() {
-                    // Recorded at this path before; counted as the full walk would count it.
-                    self.rec.count(entry.mode);
-                    continue;
-                }
+            at = entry.filename.as_ptr() as usize - data.as_ptr() as usize + entry.filename.len() + 1 + hash_len;
+            folder.ends.push(at as u32);
+            middle.add(entry.mode);
+            // Both trees are in git's order: skip what sorts before this entry.
+            while before.next_if(|b| tree_order(b, &entry) == Ordering::Less).is_some() {}
+            if before.next_if(|b| b.filename == entry.filename && b.mode == entry.mode && b.oid == entry.oid).is_some() {
+                // Recorded at this path before; counted as the full walk would count it.
+                self.rec.count(entry.mode);
+                continue;
             }
             let len = prefix.len();
             if !prefix.is_empty() {
@@ -99,14 +114,95 @@ impl Walker {
             }
             prefix.truncate(len);
         }
+        if at >= new_tail {
+            let old_at = at - new_tail + old_tail;
+            tail = old.ends.partition_point(|&e| (e as usize) <= old_at);
+            folder.ends.extend(old.ends[tail..].iter().map(|&e| (e as usize - old_at + at) as u32));
+        }
+        // What the shared entries count: the last tree's counts less those of the entries replaced.
+        let replaced = Counts::of(&old.data[head_end..if tail == 0 { 0 } else { old.ends[tail - 1] as usize }], hash);
+        let shared = old.counts.less(replaced);
+        self.rec.stats.blobs_seen += shared.blobs;
+        self.rec.stats.symlinks += shared.links;
+        self.rec.stats.submodules += shared.submodules;
+        folder.counts = shared.plus(middle);
+        folder.data = data;
         match self.last.get_mut(prefix) {
-            Some(slot) => *slot = data,
+            Some(slot) => *slot = folder,
             None => {
-                self.last.insert(prefix.clone(), data);
+                self.last.insert(prefix.clone(), folder);
             }
         }
         Ok(())
     }
+}
+
+/// The last tree walked at a folder: its bytes, where each entry ends, and what it holds.
+#[derive(Default)]
+struct Folder {
+    data: Vec<u8>,
+    ends: Vec<u32>,
+    counts: Counts,
+}
+
+/// A tree's entries by the kind `--stats` counts (trees count what they hold, below).
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    blobs: usize,
+    links: usize,
+    submodules: usize,
+}
+
+impl Counts {
+    fn add(&mut self, mode: gix::objs::tree::EntryMode) {
+        if mode.is_commit() {
+            self.submodules += 1;
+        } else if mode.is_link() {
+            self.links += 1;
+        } else if mode.is_blob() {
+            self.blobs += 1;
+        }
+    }
+
+    fn of(entries: &[u8], hash: gix::hash::Kind) -> Counts {
+        let mut counts = Counts::default();
+        for entry in gix::objs::TreeRefIter::from_bytes(entries, hash).filter_map(Result::ok) {
+            counts.add(entry.mode);
+        }
+        counts
+    }
+
+    fn less(self, o: Counts) -> Counts {
+        Counts { blobs: self.blobs - o.blobs, links: self.links - o.links, submodules: self.submodules - o.submodules }
+    }
+
+    fn plus(self, o: Counts) -> Counts {
+        Counts { blobs: self.blobs + o.blobs, links: self.links + o.links, submodules: self.submodules + o.submodules }
+    }
+}
+
+/// Bytes `a` and `b` share at the start.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let words = a[..n].chunks_exact(8).zip(b[..n].chunks_exact(8)).take_while(|(x, y)| word(x) == word(y)).count() * 8;
+    words + a[words..n].iter().zip(&b[words..n]).take_while(|(x, y)| x == y).count()
+}
+
+/// Bytes `a` and `b` share at the end.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let words = a.rchunks_exact(8).zip(b.rchunks_exact(8)).take_while(|(x, y)| word(x) == word(y)).count() * 8;
+    words + a[..n - words].iter().rev().zip(b[..n - words].iter().rev()).take_while(|(x, y)| x == y).count()
+}
+
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_ne_bytes(bytes.try_into().expect("chunks of eight"))
+}
+
+/// Whether an entry of the tree with these entry ends starts at `at`.
+fn is_start(ends: &[u32], at: usize) -> bool {
+    at == 0 || ends.binary_search(&(at as u32)).is_ok()
 }
 
 impl Recorded {
