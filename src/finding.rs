@@ -94,8 +94,8 @@ impl Finding {
     }
 
     /// The order reports list findings in: by place, then rule, then the commit that introduced
-    /// it (a file rewritten with the same secret on the same line is a leak at each rewrite), so
-    /// the order never depends on which thread found what first.
+    /// it (a secret replaced by another on the same line is found at each commit), so the order
+    /// never depends on which thread found what first.
     pub fn report_order(&self, other: &Finding) -> std::cmp::Ordering {
         let seq = |f: &Finding| match &f.provenance {
             Provenance::Commit(info) => Some(info.seq),
