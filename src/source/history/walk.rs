@@ -87,6 +87,8 @@ impl Walker {
         let mut at = head_end;
         // Old entries from `head` to `tail` are the ones this tree replaced.
         let mut tail = old.ends.len();
+        // Past `new_tail` the bytes are the old tree's from `old_tail` on: once a new entry ends
+        // where an old one starts (or the old tree ends), the rest are the old entries.
         while at < new_tail || (at - new_tail) + old_tail != old.data.len() && !is_start(&old.ends, at - new_tail + old_tail) {
             let Some(entry) = entries.next() else { break };
             let entry = entry.map_err(|e| anyhow!("cannot decode tree {id}: {e}"))?;
