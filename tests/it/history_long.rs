@@ -1,5 +1,6 @@
-//! A history long enough that `history` walks its trees as two halves on two threads: what is
-//! found, and where, must be what one walk finds, at the edge between the halves too.
+//! A history long enough that `history` cuts its tree walk in pieces, one per thread (600
+//! commits: two, cut after commit 300): what is found, and where, must be what one walk finds,
+//! at the cut too.
 
 use std::collections::HashMap;
 use std::io::Write;
