@@ -27,6 +27,21 @@ pub fn stats(repo: &TestRepo, args: &[&str]) -> std::collections::HashMap<String
         .collect()
 }
 
+/// `history --shard K/N` for each K, each to a JSON file, then `merge` of the files.
+pub fn merged_shards(repo: &TestRepo, shards: u64) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut files = Vec::new();
+    for k in 1..=shards {
+        let file = dir.path().join(format!("shard{k}.json"));
+        let out = repo.leakguard(&["history", "--format", "json", "--shard", &format!("{k}/{shards}"), "--output", file.to_str().expect("utf-8")]);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+        files.push(file.to_string_lossy().into_owned());
+    }
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    repo.leakguard(&args)
+}
+
 pub fn rev(repo: &TestRepo, spec: &str) -> String {
     String::from_utf8_lossy(&repo.git(&["rev-parse", spec]).stdout).trim().to_string()
 }
@@ -221,17 +236,7 @@ fn shards_merged_equal_the_whole() {
     }
     let whole = findings(&repo, &[]);
     assert!(whole.len() >= 8, "{whole:#?}");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut files = Vec::new();
-    for k in 1..=3 {
-        let file = dir.path().join(format!("shard{k}.json"));
-        let out = repo.leakguard(&["history", "--format", "json", "--shard", &format!("{k}/3"), "--output", file.to_str().expect("utf-8")]);
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
-        files.push(file.to_string_lossy().into_owned());
-    }
-    let mut args = vec!["merge", "--format", "json"];
-    args.extend(files.iter().map(String::as_str));
-    let out = repo.leakguard(&args);
+    let out = merged_shards(&repo, 3);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let merged: Value = serde_json::from_slice(&out.stdout).expect("merged JSON");
     assert_eq!(merged["findings"].as_array().expect("findings"), &whole);

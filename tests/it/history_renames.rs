@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use crate::history::{findings, rev};
-use crate::util::{github_token, text, TestRepo};
+use crate::history::{findings, merged_shards, rev};
+use crate::util::{github_token, TestRepo};
 
 /// A second fake token, built at run time like the first.
 fn other_token() -> String {
@@ -180,17 +180,7 @@ fn shards_merged_equal_the_whole_across_renames() {
     // Four originals and the two tokens added while moving.
     assert_eq!(whole.len(), 6, "{whole:#?}");
     for shards in [2, 3] {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut files = Vec::new();
-        for k in 1..=shards {
-            let file = dir.path().join(format!("shard{k}.json"));
-            let out = repo.leakguard(&["history", "--format", "json", "--shard", &format!("{k}/{shards}"), "--output", file.to_str().expect("utf-8")]);
-            assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
-            files.push(file.to_string_lossy().into_owned());
-        }
-        let mut args = vec!["merge", "--format", "json"];
-        args.extend(files.iter().map(String::as_str));
-        let out = repo.leakguard(&args);
+        let out = merged_shards(&repo, shards);
         let merged: Value = serde_json::from_slice(&out.stdout).expect("merged JSON");
         assert_eq!(merged["findings"].as_array().expect("findings"), &whole, "{shards} shards");
     }

@@ -51,6 +51,10 @@ pub(in crate::commands) fn attribute(
         places.entry((f.rule_id.as_str(), f.secret.as_str(), f.location.path.as_str())).or_default().push((*seq, *blob));
     }
     let known: Known<'_> = spread.iter().map(|(_, blob, f)| (*blob, f.location.path.as_str(), f.rule_id.as_str(), f.secret.as_str())).collect();
+    for list in places.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
     let mut keys: Vec<_> = places.keys().copied().collect();
     keys.sort_unstable(); // errors in the same order on every run
     // Each leak is decided on its own, so on every thread: most of the cost is reading trees.
@@ -59,11 +63,8 @@ pub(in crate::commands) fn attribute(
         .map_init(
             || Carried::new(history, engine, max_size, &known, judged),
             |carried, &key| -> Result<Decided> {
-                let mut list = places[&key].clone();
-                list.sort_unstable();
-                list.dedup();
                 let mut errors = Vec::new();
-                for (seq, blob) in list {
+                for &(seq, blob) in &places[&key] {
                     let (rule, secret, path) = key;
                     if !carried.over(seq, path, rule, secret, &mut errors)? {
                         return Ok((Some((seq, blob)), errors));

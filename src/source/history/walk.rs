@@ -124,9 +124,7 @@ impl Walker {
         // What the shared entries count: the last tree's counts less those of the entries replaced.
         let replaced = Counts::of(&old.data[head_end..if tail == 0 { 0 } else { old.ends[tail - 1] as usize }], hash);
         let shared = old.counts.less(replaced);
-        self.rec.stats.blobs_seen += shared.blobs;
-        self.rec.stats.symlinks += shared.links;
-        self.rec.stats.submodules += shared.submodules;
+        self.rec.count_all(shared);
         folder.counts = shared.plus(middle);
         folder.data = data;
         match self.last.get_mut(prefix) {
@@ -210,13 +208,15 @@ fn is_start(ends: &[u32], at: usize) -> bool {
 impl Recorded {
     /// Counts a tree entry in the stats (a tree's own entries are counted below it).
     fn count(&mut self, mode: gix::objs::tree::EntryMode) {
-        if mode.is_commit() {
-            self.stats.submodules += 1;
-        } else if mode.is_link() {
-            self.stats.symlinks += 1;
-        } else if mode.is_blob() {
-            self.stats.blobs_seen += 1;
-        }
+        let mut one = Counts::default();
+        one.add(mode);
+        self.count_all(one);
+    }
+
+    fn count_all(&mut self, counts: Counts) {
+        self.stats.blobs_seen += counts.blobs;
+        self.stats.symlinks += counts.links;
+        self.stats.submodules += counts.submodules;
     }
 
     fn blob(&mut self, id: ObjectId, path: &BString, seq: u32) {
