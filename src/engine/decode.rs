@@ -29,6 +29,10 @@ pub fn candidates(line: &[u8]) -> Vec<Decoded> {
             out.push(Decoded { range: run, text, encoding: "base64-decoded" });
         }
     }
+    // Most lines hold no escape at all: not worth splitting into tokens.
+    if memchr::memchr_iter(b'%', line).nth(1).is_none() {
+        return out;
+    }
     for run in runs(line, |b| !b.is_ascii_whitespace() && !b"\"'<>,;`".contains(&b)) {
         let token = &line[run.clone()];
         if let Some(text) = percent(token).filter(|t| printable(t)) {
@@ -103,6 +107,9 @@ pub fn base64(token: &[u8]) -> Option<Vec<u8>> {
 
 /// `%XX` sequences decoded; `None` unless the token holds at least two of them.
 pub fn percent(token: &[u8]) -> Option<Vec<u8>> {
+    if memchr::memchr_iter(b'%', token).nth(1).is_none() {
+        return None;
+    }
     let hex = |b: u8| (b as char).to_digit(16);
     let mut out = Vec::with_capacity(token.len());
     let mut escapes = 0;

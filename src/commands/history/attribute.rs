@@ -56,10 +56,15 @@ pub(in crate::commands) fn attribute(
         list.dedup();
     }
     let mut keys: Vec<_> = places.keys().copied().collect();
-    keys.sort_unstable(); // errors in the same order on every run
+    // By path first: the leaks of one file ask about the same commits, and a thread's
+    // `Carried` remembers their origins. Sorted, errors come in the same order on every run.
+    keys.sort_unstable_by_key(|&(rule, secret, path)| (path, rule, secret));
     // Each leak is decided on its own, so on every thread: most of the cost is reading trees.
+    // A few long runs per thread, not many short ones: each run starts with empty caches.
+    let run = keys.len().div_ceil(4 * rayon::current_num_threads()).max(1);
     let decided = keys
         .par_iter()
+        .with_min_len(run)
         .map_init(
             || Carried::new(history, engine, max_size, &known, judged),
             |carried, &key| -> Result<Decided> {

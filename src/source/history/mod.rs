@@ -12,6 +12,8 @@ mod read;
 mod select;
 mod walk;
 
+use std::sync::OnceLock;
+
 use anyhow::{Context, Result};
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
@@ -68,6 +70,8 @@ pub struct History {
     paths: Vec<String>,
     pub blobs: Vec<Blob>,
     pub stats: Stats,
+    /// Index in `blobs` by id, built on first use and shared by every thread.
+    blob_index: OnceLock<gix::hashtable::HashMap<ObjectId, usize>>,
 }
 
 impl History {
@@ -99,12 +103,17 @@ impl History {
             stats.other_shards = stats.distinct_blobs - blobs.len();
         }
         let commits = order.into_iter().map(|(id, _)| id).collect();
-        Ok(History { repo: sync, commits, paths, blobs, stats })
+        Ok(History { repo: sync, commits, paths, blobs, stats, blob_index: OnceLock::new() })
     }
 
     /// The paths blob `index` had, each with the commit (`seq`) that first put it there.
     pub fn paths(&self, index: usize) -> impl Iterator<Item = (&str, u32)> {
         self.blobs[index].paths.iter().map(|&(p, seq)| (self.paths[p as usize].as_str(), seq))
+    }
+
+    /// The index in [`History::blobs`] of blob `id`, if the scan holds it.
+    fn blob_index(&self, id: &ObjectId) -> Option<usize> {
+        self.blob_index.get_or_init(|| self.blobs.iter().enumerate().map(|(i, b)| (b.id, i)).collect()).get(id).copied()
     }
 
     /// Id, author, date and summary of the commit at `seq`.

@@ -29,14 +29,15 @@ pub struct Origins<'h> {
     repo: gix::Repository,
     max_size: u64,
     diffs: HashMap<u32, Diff>,
-    /// Blob index by id, built on first use.
-    index: Option<HashMap<ObjectId, usize>>,
 }
 
 impl History {
     /// Origin lookups; blobs over `max_size` are not compared for moves, as `push` does.
     pub fn origins(&self, max_size: u64) -> Origins<'_> {
-        Origins { history: self, repo: self.repo.to_thread_local(), max_size, diffs: HashMap::new(), index: None }
+        let mut repo = super::walk::walk_repo(&self.repo);
+        // Lookups for nearby commits read the same parent commits and folders again.
+        repo.object_cache_size(4 * 1024 * 1024);
+        Origins { history: self, repo, max_size, diffs: HashMap::new() }
     }
 }
 
@@ -70,10 +71,8 @@ impl Origins<'_> {
         super::read::item(&self.repo, origin.id, &origin.path, self.max_size)
     }
 
-    fn at(&mut self, path: String, id: ObjectId) -> Origin {
-        let history = self.history;
-        let index = self.index.get_or_insert_with(|| history.blobs.iter().enumerate().map(|(i, b)| (b.id, i)).collect());
-        let blob = index.get(&id).copied().filter(|&i| history.paths(i).any(|(p, _)| p == path));
+    fn at(&self, path: String, id: ObjectId) -> Origin {
+        let blob = self.history.blob_index(&id).filter(|&i| self.history.paths(i).any(|(p, _)| p == path));
         Origin { path, id, blob }
     }
 }

@@ -342,7 +342,7 @@ pub(super) fn walk(sync: &gix::ThreadSafeRepository, trees: &[ObjectId], boundar
 }
 
 /// A repository handle for walking trees, its caches sized for it.
-fn walk_repo(sync: &gix::ThreadSafeRepository) -> gix::Repository {
+pub(super) fn walk_repo(sync: &gix::ThreadSafeRepository) -> gix::Repository {
     let mut repo = sync.to_thread_local();
     // Trees are mostly deltas of the same folder's previous tree: a delta-base cache looked
     // up by hash, larger than gix's default 64-entry list, halves the walk (one thread).
