@@ -80,8 +80,8 @@ impl History {
     pub fn load(selection: &Selection, shard: Option<Shard>) -> Result<History> {
         let sync = gix::ThreadSafeRepository::discover_with_environment_overrides(".").context("not inside a git repository")?;
         let mut repo = sync.to_thread_local();
-        // Ordering reads each commit twice (its parents, then its tree and time): the second
-        // read comes from this cache.
+        // Without a commit-graph file, ordering reads each commit twice (its parents, then its
+        // tree and time): the second read comes from this cache.
         repo.object_cache_size(32 * 1024 * 1024);
         let (order, boundary) = order::commits_oldest_first(&repo, selection)?;
         let trees: Vec<ObjectId> = order.iter().map(|&(_, tree)| tree).collect();
