@@ -267,3 +267,55 @@ fn blobs_over_the_size_limit_are_counted_with_that_limit() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("1 over 4096 bytes skipped"), "{}", text(&out));
 }
+
+/// Commits' trees and times come from the commit-graph file when it holds them, and from the
+/// commits when it does not (written before the newest commits): the same findings either way.
+/// Two branches add the same secret at one path; the earlier by committer time (its author
+/// date says the opposite) is where the leak is reported.
+#[test]
+fn a_commit_graph_file_orders_history_as_the_commits_do() {
+    let repo = TestRepo::new();
+    let commit_at = |files: &[(&str, String)], message: &str, committed: u64, authored: u64| {
+        for (path, text) in files {
+            repo.write(path, text);
+        }
+        repo.git(&["add", "-A"]);
+        let out = repo
+            .command("git")
+            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .env("GIT_COMMITTER_DATE", format!("@{committed} +0000"))
+            .env("GIT_AUTHOR_DATE", format!("@{authored} +0000"))
+            .output()
+            .expect("git commit runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(repo.git(&["rev-parse", "HEAD"]).stdout).expect("hex").trim().to_string()
+    };
+    let secret = format!("DEPLOY_TOKEN={}\n", github_token());
+    commit_at(&[("README.md", "start\n".to_string())], "start", 1_600_000_000, 1_600_000_000);
+    repo.git(&["branch", "-q", "late"]);
+    repo.git(&["checkout", "-q", "-b", "early"]);
+    let early = commit_at(&[("deploy.env", secret.clone())], "early", 1_600_002_000, 1_600_009_000);
+    repo.git(&["checkout", "-q", "late"]);
+    let late = commit_at(&[("deploy.env", secret.clone())], "late", 1_600_003_000, 1_600_001_000);
+    assert_ne!(early, late);
+    let commits = |found: &[Value]| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> =
+            found.iter().map(|f| (f["file"].as_str().expect("a file").to_string(), f["commit"].as_str().expect("a commit").to_string())).collect();
+        out.sort();
+        out
+    };
+    assert!(!repo.path().join(".git/objects/info/commit-graph").exists());
+    let without = commits(&findings(&repo, &[]));
+    assert_eq!(without, vec![("deploy.env".to_string(), early.clone())]);
+
+    repo.git(&["commit-graph", "write", "--reachable"]);
+    assert!(repo.path().join(".git/objects/info/commit-graph").exists());
+    assert_eq!(commits(&findings(&repo, &[])), without);
+
+    // A commit the graph does not hold: read from the commit itself.
+    let newer = commit_at(&[("more/deploy.env", secret)], "newer", 1_600_004_000, 1_600_004_000);
+    let mut expected = without;
+    expected.push(("more/deploy.env".to_string(), newer));
+    expected.sort();
+    assert_eq!(commits(&findings(&repo, &[])), expected);
+}
