@@ -134,19 +134,24 @@ impl KeywordDfa {
         let starts = [0, one, two, three];
         let pieces = [&text[..one], &text[one..two], &text[two..three], &text[three..]];
         let shortest = pieces.iter().map(|p| p.len()).min().unwrap_or(0);
-        let mut states = [0u32; 4];
-        for i in 0..shortest {
-            for (s, piece) in states.iter_mut().zip(&pieces) {
-                *s = self.step(*s, piece[i]);
-            }
-            if states.iter().any(|&s| s >= self.first_match) {
-                for (k, &s) in states.iter().enumerate() {
+        // Four plain locals and four equal-length slices zipped: no bounds checks, and the
+        // states stay in registers.
+        let (mut s0, mut s1, mut s2, mut s3) = (0u32, 0u32, 0u32, 0u32);
+        let streams = pieces[0][..shortest].iter().zip(&pieces[1][..shortest]).zip(&pieces[2][..shortest]).zip(&pieces[3][..shortest]);
+        for (i, (((&b0, &b1), &b2), &b3)) in streams.enumerate() {
+            s0 = self.step(s0, b0);
+            s1 = self.step(s1, b1);
+            s2 = self.step(s2, b2);
+            s3 = self.step(s3, b3);
+            if s0.max(s1).max(s2.max(s3)) >= self.first_match {
+                for (k, s) in [s0, s1, s2, s3].into_iter().enumerate() {
                     if s >= self.first_match {
                         self.emit(s, starts[k] + i, out);
                     }
                 }
             }
         }
+        let states = [s0, s1, s2, s3];
         for k in 0..4 {
             self.walk(states[k], &pieces[k][shortest..], starts[k] + shortest, out);
         }
