@@ -70,13 +70,18 @@ pub(super) fn is_elided(text: &str) -> bool {
     text.ends_with("...") || text.ends_with('…')
 }
 
-/// `CloudFrontOriginAccessIdentityList.NextMarker`, `keystone.models.TokenModel`: a member or
-/// module path, every part a word-like identifier.
+/// `CloudFrontOriginAccessIdentityList.NextMarker`, `keystone.models.TokenModel`,
+/// `$serde_json::private::Number`: a member or module path (Rust's and C++'s `::` too, and a
+/// `$` before one, as serde marks its private names), every part a word-like identifier.
 pub(super) fn is_member_path(text: &str) -> bool {
+    let text = match text.strip_prefix('$') {
+        Some(rest) if rest.contains("::") => rest,
+        _ => text,
+    };
     // `Jobs[-1].JobId`: an index is part of the path.
     let mut plain = String::with_capacity(text.len());
     let mut depth = 0;
-    for c in text.chars() {
+    for c in text.replace("::", ".").chars() {
         match c {
             '[' => depth += 1,
             ']' if depth > 0 => depth -= 1,
