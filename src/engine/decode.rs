@@ -30,7 +30,7 @@ pub fn candidates(line: &[u8]) -> Vec<Decoded> {
         }
     }
     // Most lines hold no escape at all: not worth splitting into tokens.
-    if memchr::memchr_iter(b'%', line).nth(1).is_none() {
+    if !two_percent_signs(line) {
         return out;
     }
     for run in runs(line, |b| !b.is_ascii_whitespace() && !b"\"'<>,;`".contains(&b)) {
@@ -107,7 +107,7 @@ pub fn base64(token: &[u8]) -> Option<Vec<u8>> {
 
 /// `%XX` sequences decoded; `None` unless the token holds at least two of them.
 pub fn percent(token: &[u8]) -> Option<Vec<u8>> {
-    if memchr::memchr_iter(b'%', token).nth(1).is_none() {
+    if !two_percent_signs(token) {
         return None;
     }
     let hex = |b: u8| (b as char).to_digit(16);
@@ -128,6 +128,11 @@ pub fn percent(token: &[u8]) -> Option<Vec<u8>> {
         }
     }
     (escapes >= 2).then_some(out)
+}
+
+/// Fewer than two `%` cannot hold the two escapes `percent` needs.
+fn two_percent_signs(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'%', bytes).nth(1).is_some()
 }
 
 /// Valid UTF-8, and nearly all of it printable (newlines and tabs count: a PEM key has them).
