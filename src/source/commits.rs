@@ -105,12 +105,19 @@ pub struct Change {
     pub old: Option<(ObjectId, BString)>,
 }
 
+impl Change {
+    /// At a path the parent did not have: added, or moved there.
+    fn arrived(&self) -> bool {
+        self.old.as_ref().is_none_or(|(_, from)| *from != self.path)
+    }
+}
+
 /// What a commit changes against its first parent.
 #[derive(Default)]
 pub struct Diff {
     pub changes: Vec<Change>,
-    /// Blobs gone from a path (with the first such path), to tell a move from an addition.
-    removed: BTreeMap<ObjectId, BString>,
+    /// Blobs gone from a path, with every such path, to tell a move from an addition.
+    removed: BTreeMap<ObjectId, Vec<BString>>,
     /// How many changes arrived at a path the parent did not have, other than exact moves.
     arrived: usize,
 }
@@ -145,8 +152,13 @@ impl Diff {
         if change.old.is_some() {
             return Ok(());
         }
-        if let Some(path) = self.removed.get(&change.new) {
-            self.changes[i].old = Some((change.new, path.clone()));
+        if let Some(paths) = self.removed.get(&change.new) {
+            // As git pairs them: each removed file goes to one path that arrived with its blob,
+            // the first in path order; the paths past those are copies, and carry nothing over.
+            let before = self.changes[..i].iter().filter(|c| c.new == change.new && c.arrived()).count();
+            if let Some(path) = paths.get(before) {
+                self.changes[i].old = Some((change.new, path.clone()));
+            }
             return Ok(());
         }
         if self.removed.is_empty() || self.arrived * self.removed.len() > MOVE_PAIRS {
@@ -154,7 +166,8 @@ impl Diff {
         }
         let Some(new) = texts.get(change.new)? else { return Ok(()) };
         let mut best = (49, None);
-        for (&source, path) in &self.removed {
+        for (&source, paths) in &self.removed {
+            let path = &paths[0];
             let Some(old) = texts.get(source)? else { continue };
             // Lines shared can be no more than the shorter text holds.
             if old.len().min(new.len()) * 2 < old.len().max(new.len()) {
@@ -218,7 +231,7 @@ impl Diff {
     /// Records every blob under an entry that left its path (`path`).
     fn gone(&mut self, repo: &gix::Repository, mode: EntryMode, id: ObjectId, path: &mut BString) -> Result<()> {
         if mode.is_blob() {
-            self.removed.entry(id).or_insert_with(|| path.clone());
+            self.removed.entry(id).or_default().push(path.clone());
         } else if mode.is_tree() {
             for (name, (m, child)) in entries(repo, Some(id))? {
                 let len = path.len();

@@ -413,3 +413,42 @@ fn issue13_framework_commit_knows_a_move_and_judges_only_the_named_files() {
     let report = text(&out);
     assert!(report.contains("new.py:5:") && !report.contains("new.py:31:") && !report.contains("excluded.py"), "{report}");
 }
+
+/// One commit renames a file that holds a token and copies it too. git pairs the removed file
+/// with the first path in order (`b.env`) and calls the other an addition: the copy is a new
+/// leak for `staged`, `push` and `history` alike, and the rename carries its token over.
+#[test]
+fn a_file_renamed_and_copied_in_one_commit_leaks_at_the_copy() {
+    let (repo, _remote_dir, remote) = with_remote("origin");
+    let body = format!("SETTING = 1\nTOKEN = \"{}\"\n", token(4));
+    repo.commit_files(&[("a.env", &body)], "token");
+    repo.git(&["push", "-q", "--no-verify", "origin", "main"]);
+    install_pre_push(&repo);
+
+    repo.git(&["mv", "a.env", "b.env"]);
+    repo.write("c.env", &body);
+    repo.git(&["add", "-A"]);
+    let status = repo.git(&["diff", "--cached", "-M", "--name-status"]).stdout;
+    assert_eq!(String::from_utf8_lossy(&status).split_whitespace().collect::<Vec<_>>(), ["R100", "a.env", "b.env", "A", "c.env"]);
+    let out = staged_json(&repo);
+    assert_eq!(findings(&out), [("c.env".to_string(), 2, "github-pat-classic".to_string())], "{}", text(&out));
+    repo.git(&["commit", "-q", "--no-verify", "-m", "rename and copy"]);
+    let copied = repo.head().expect("a commit");
+
+    let before = remote_head(&repo, &remote, "main");
+    let out = repo.try_git(&["push", "origin", "main"]);
+    assert!(!out.status.success(), "the copy is a new leak:\n{}", text(&out));
+    let report = text(&out);
+    assert!(report.contains("c.env:2:") && !report.contains("b.env"), "{report}");
+    assert_eq!(remote_head(&repo, &remote, "main"), before);
+
+    let mut found: Vec<(String, String)> = crate::history::findings(&repo, &[])
+        .iter()
+        .map(|f| (f["file"].as_str().expect("a file").to_string(), f["commit"].as_str().expect("a commit").to_string()))
+        .collect();
+    let first = String::from_utf8(repo.git(&["rev-parse", "HEAD~1"]).stdout).expect("hex").trim().to_string();
+    let mut expected = vec![("a.env".to_string(), first), ("c.env".to_string(), copied)];
+    expected.sort();
+    found.sort();
+    assert_eq!(found, expected);
+}
