@@ -105,13 +105,6 @@ pub struct Change {
     pub old: Option<(ObjectId, BString)>,
 }
 
-impl Change {
-    /// At a path the parent did not have: added, or moved there.
-    fn arrived(&self) -> bool {
-        self.old.as_ref().is_none_or(|(_, from)| *from != self.path)
-    }
-}
-
 /// What a commit changes against its first parent.
 #[derive(Default)]
 pub struct Diff {
@@ -120,6 +113,9 @@ pub struct Diff {
     removed: BTreeMap<ObjectId, Vec<BString>>,
     /// How many changes arrived at a path the parent did not have, other than exact moves.
     arrived: usize,
+    /// For each change that arrived with a removed blob, how many arrived with that blob
+    /// before it, in path order.
+    same_blob_before: Vec<Option<usize>>,
 }
 
 /// Inexact move detection compares each added file with each removed one; past this many
@@ -132,6 +128,18 @@ impl Diff {
     pub fn between(repo: &gix::Repository, old: Option<ObjectId>, new: ObjectId) -> Result<Diff> {
         let mut diff = Diff::default();
         diff.trees(repo, old, Some(new), &mut BString::default())?;
+        let mut seen: HashMap<ObjectId, usize> = HashMap::new();
+        diff.same_blob_before = diff
+            .changes
+            .iter()
+            .map(|c| {
+                (c.old.is_none() && diff.removed.contains_key(&c.new)).then(|| {
+                    let n = seen.entry(c.new).or_default();
+                    *n += 1;
+                    *n - 1
+                })
+            })
+            .collect();
         diff.arrived = diff.changes.iter().filter(|c| c.old.is_none() && !diff.removed.contains_key(&c.new)).count();
         Ok(diff)
     }
@@ -155,7 +163,7 @@ impl Diff {
         if let Some(paths) = self.removed.get(&change.new) {
             // As git pairs them: each removed file goes to one path that arrived with its blob,
             // the first in path order; the paths past those are copies, and carry nothing over.
-            let before = self.changes[..i].iter().filter(|c| c.new == change.new && c.arrived()).count();
+            let before = self.same_blob_before[i].expect("counted for every change that arrived with a removed blob");
             if let Some(path) = paths.get(before) {
                 self.changes[i].old = Some((change.new, path.clone()));
             }
